@@ -1,0 +1,236 @@
+"""The tidy snapshot: one CSV per indicator in `data/snapshot/<indicator_id>.csv`.
+
+`write_indicator` validates a whole frame before it touches the disk and then replaces the
+file atomically, so a reader never sees half a file and a bad frame never replaces a good one.
+Output is deterministic (column order, row order, number formatting, '\\n' line endings) so
+that re-running an import or refresh without new data changes no bytes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.paths import snapshot_dir
+from helpers.periods import PeriodError, parse_period
+
+COLUMNS = [
+    "indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
+    "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url",
+    "quote", "retrieved", "updated", "note", "origin",
+]
+SORT_COLUMNS = ["area_code", "period_start", "period", "sex", "age", "origin"]
+VALUE_FLAGS = ("", "suppressed", "missing")
+SOURCE_KINDS = ("curated", "live")
+# A row cannot be traced back to its source without these.
+REQUIRED_TEXT = ("indicator_id", "source_kind", "publisher", "source_url", "quote", "origin")
+
+INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
+# Statistics Denmark codes are alphanumeric; local places add ':<slug>'.
+AREA_CODE = re.compile(r"([0-9A-Za-z]+(:[a-z0-9-]+)?)?")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+class SnapshotError(ValueError):
+    """A snapshot file or frame that breaks the contract in docs/architecture.md."""
+
+
+def snapshot_path(indicator_id: str) -> Path:
+    check_indicator_id(indicator_id)
+    return snapshot_dir() / f"{indicator_id}.csv"
+
+
+def check_indicator_id(indicator_id: str) -> None:
+    # The id becomes a file name, so it must not carry path separators or odd characters.
+    if not isinstance(indicator_id, str) or not INDICATOR_ID.fullmatch(indicator_id):
+        raise SnapshotError(f"indicator id {indicator_id!r} is not lower-case letters, digits and '_'")
+
+
+def list_indicators() -> list[str]:
+    """Ids of all indicators with a snapshot file, sorted."""
+    folder = snapshot_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.csv") if INDICATOR_ID.fullmatch(p.stem))
+
+
+def empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype=str) for c in COLUMNS})
+    frame["value"] = pd.Series([], dtype=float)
+    return frame
+
+
+def read_indicator(indicator_id: str) -> pd.DataFrame:
+    """The snapshot rows of one indicator: `value` as float (NaN when empty), all else text."""
+    path = snapshot_path(indicator_id)
+    if not path.exists():
+        return empty_frame()
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), None)
+    if header != COLUMNS:
+        raise SnapshotError(f"{path}: columns are {header}, expected {COLUMNS}")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    values = []
+    for line, text in enumerate(frame["value"], start=2):
+        if text == "":
+            values.append(math.nan)
+        elif PLAIN_NUMBER.fullmatch(text):
+            values.append(float(text))
+        else:
+            raise SnapshotError(f"{path}:{line}: value {text!r} is not a plain number")
+    frame["value"] = pd.Series(values, index=frame.index, dtype=float)
+    return frame
+
+
+def format_value(value) -> str:
+    """Shortest text that reads back as the same float: 29993.0 -> '29993', 3.5 -> '3.5'."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return ""
+    if isinstance(value, str):
+        if not PLAIN_NUMBER.fullmatch(value):
+            raise ValueError(f"value {value!r} is not a plain number with '.' decimals")
+        value = float(value)
+    if isinstance(value, bool):
+        raise ValueError(f"value {value!r} is not a number")
+    number = float(value)
+    if math.isnan(number):
+        return ""
+    if math.isinf(number):
+        raise ValueError(f"value {value!r} is not finite")
+    if number == 0:
+        return "0"  # also folds -0.0
+    # Positional (never exponent) and unique=True: the shortest digits that round-trip.
+    return np.format_float_positional(number, unique=True, trim="-")
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _origin_key(origin: str) -> tuple:
+    # Natural order for 'harvest/x.csv:9' < 'harvest/x.csv:10'.
+    m = re.fullmatch(r"(.*):([0-9]+)", origin)
+    return (m[1], int(m[2])) if m else (origin, -1)
+
+
+def _row_key(row: dict) -> tuple:
+    return (row["area_code"], row["period_start"], row["period"], row["sex"], row["age"],
+            _origin_key(row["origin"]), row["origin"])
+
+
+def _check_row(indicator_id: str, index: int, raw: dict) -> dict:
+    """One validated row as text, or a SnapshotError naming the row and its origin."""
+    where = f"{indicator_id} row {index}"
+    try:
+        row = {c: _text(raw[c]) for c in COLUMNS if c != "value"}
+        where += f" ({row['origin'] or 'no origin'})"
+        row["value"] = format_value(raw["value"])
+    except ValueError as exc:
+        raise SnapshotError(f"{where}: {exc}") from None
+
+    if row["indicator_id"] != indicator_id:
+        raise SnapshotError(f"{where}: indicator_id {row['indicator_id']!r} does not match file {indicator_id!r}")
+    for column in REQUIRED_TEXT:
+        if not row[column].strip():
+            raise SnapshotError(f"{where}: {column} is empty")
+    if not AREA_CODE.fullmatch(row["area_code"]):
+        raise SnapshotError(f"{where}: area_code {row['area_code']!r} is not a code like 340 or 340:slug")
+    if row["source_kind"] not in SOURCE_KINDS:
+        raise SnapshotError(f"{where}: source_kind {row['source_kind']!r} is not one of {SOURCE_KINDS}")
+
+    try:
+        period = parse_period(row["period"])
+    except PeriodError as exc:
+        raise SnapshotError(f"{where}: {exc}") from None
+    expected = (period.kind, period.start.isoformat() if period.start else "",
+                period.end.isoformat() if period.end else "")
+    found = (row["period_type"], row["period_start"], row["period_end"])
+    if found != expected:
+        raise SnapshotError(f"{where}: period {row['period']!r} means (period_type, period_start, period_end)"
+                            f" = {expected}, the row says {found}")
+
+    if row["value_flag"] not in VALUE_FLAGS:
+        raise SnapshotError(f"{where}: value_flag {row['value_flag']!r} is not one of {VALUE_FLAGS}")
+    # A flag explains why there is no number; a number with a flag would be ambiguous.
+    if row["value"] == "" and row["value_flag"] == "":
+        raise SnapshotError(f"{where}: value is empty but value_flag does not say why (suppressed/missing)")
+    if row["value"] != "" and row["value_flag"] != "":
+        raise SnapshotError(f"{where}: value {row['value']} has value_flag {row['value_flag']!r}")
+
+    if row["retrieved"]:
+        try:
+            date.fromisoformat(row["retrieved"])
+        except ValueError:
+            raise SnapshotError(f"{where}: retrieved {row['retrieved']!r} is not an ISO date") from None
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", row["retrieved"]):
+            raise SnapshotError(f"{where}: retrieved {row['retrieved']!r} is not an ISO date (YYYY-MM-DD)")
+    if row["updated"]:
+        try:
+            datetime.fromisoformat(row["updated"])
+        except ValueError:
+            raise SnapshotError(f"{where}: updated {row['updated']!r} is not an ISO date or time") from None
+    return row
+
+
+def validate_frame(indicator_id: str, frame: pd.DataFrame) -> list[dict]:
+    """Validated rows as text in snapshot order; raises SnapshotError on the first problem."""
+    check_indicator_id(indicator_id)
+    if not isinstance(frame, pd.DataFrame):
+        raise SnapshotError(f"{indicator_id}: expected a pandas DataFrame, got {type(frame).__name__}")
+    columns = list(frame.columns)
+    missing = [c for c in COLUMNS if c not in columns]
+    extra = [c for c in columns if c not in COLUMNS]
+    if missing or extra or len(columns) != len(set(columns)):
+        raise SnapshotError(f"{indicator_id}: columns must be {COLUMNS}; missing {missing}, unexpected {extra}")
+    rows = [_check_row(indicator_id, i, raw)
+            for i, raw in enumerate(frame[COLUMNS].to_dict(orient="records"), start=1)]
+    rows.sort(key=_row_key)
+    for previous, row in zip(rows, rows[1:]):
+        if _row_key(previous) == _row_key(row):
+            raise SnapshotError(f"{indicator_id}: two rows for area {row['area_code']!r}, period {row['period']!r},"
+                                f" sex {row['sex']!r}, age {row['age']!r} from {row['origin']}")
+    return rows
+
+
+def render_csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_indicator(indicator_id: str, frame: pd.DataFrame) -> Path:
+    """Validate `frame` and atomically replace data/snapshot/<indicator_id>.csv with it."""
+    rows = validate_frame(indicator_id, frame)
+    path = snapshot_path(indicator_id)
+    atomic_write_bytes(path, render_csv(rows))
+    return path
