@@ -1,0 +1,306 @@
+"""Import the curated harvest into the tidy snapshot and describe it in data/datapackage.json.
+
+    python -m helpers.import_harvest [--harvest DIR]
+
+DIR defaults to ../shared/data/harvest next to the repository (the shared harvest), or to
+the verbatim copy in data/harvest when that does not exist. The files of DIR are first copied
+verbatim into data/harvest (unless DIR is that folder), then every row of every *.csv becomes
+one snapshot row with source_kind `curated` and origin `harvest/<file>.csv:<line>`.
+
+Rows of other kinds (`live`, from helpers.refresh) already in a snapshot file are kept; only the
+curated rows are replaced. Running the import twice gives byte-identical files.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import shutil
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.periods import KINDS, PeriodError, parse_period
+from helpers.snapshot import (
+    COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, list_indicators,
+    read_indicator, snapshot_path, validate_frame, write_indicator,
+)
+
+HARVEST_COLUMNS = ["indicator_id", "indicator_da", "area_code", "area_name", "period", "value", "unit",
+                   "sex", "age", "source_publisher", "source_table", "source_url", "excerpt", "note"]
+# Files of the harvest folder that belong to it; anything else there is not copied.
+HARVEST_PATTERNS = ("*.csv", "*.tables.md", "README.md")
+MUNICIPALITY_CODE = re.compile(r"[0-9]{3}")
+KOMMUNE_SUFFIX = " Kommune"
+
+
+class HarvestError(ValueError):
+    """A harvest file or row that cannot be imported; the message names file and line."""
+
+
+def default_harvest_dir() -> Path:
+    shared = paths.ROOT.parent / "shared" / "data" / "harvest"
+    return shared if shared.is_dir() else paths.data_dir() / "harvest"
+
+
+def harvest_files(folder: Path) -> list[Path]:
+    found = {p for pattern in HARVEST_PATTERNS for p in folder.glob(pattern) if p.is_file()}
+    return sorted(found)
+
+
+def copy_harvest(source: Path, target: Path) -> None:
+    """Make `target` a verbatim copy of the harvest files in `source`."""
+    if source.resolve() == target.resolve():
+        return
+    files = harvest_files(source)
+    target.mkdir(parents=True, exist_ok=True)
+    # A file dropped from the harvest must not linger in the copy and be imported again.
+    wanted = {p.name for p in files}
+    for stale in harvest_files(target):
+        if stale.name not in wanted:
+            stale.unlink()
+    for src in files:
+        dst = target / src.name
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            shutil.copyfile(src, dst)
+            dst.chmod(0o644)
+
+
+def normalise_area_name(area_code: str, area_name: str) -> str:
+    # Only municipalities: 'Frederiksberg (Sorø Kommune)' is a town and keeps its name.
+    if MUNICIPALITY_CODE.fullmatch(area_code) and area_name.endswith(KOMMUNE_SUFFIX):
+        return area_name[: -len(KOMMUNE_SUFFIX)]
+    return area_name
+
+
+def read_harvest_csv(path: Path) -> list[dict]:
+    """Snapshot rows (as text) for every data row of one harvest CSV."""
+    origin_file = f"harvest/{path.name}"
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header != HARVEST_COLUMNS:
+            raise HarvestError(f"{path}:1: columns are {header}, expected {HARVEST_COLUMNS}")
+        # reader.line_num is the last physical line read; a record starts one line after the previous.
+        start = reader.line_num + 1
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if len(record) != len(HARVEST_COLUMNS):
+                raise HarvestError(f"{path}:{line}: {len(record)} fields, expected {len(HARVEST_COLUMNS)}")
+            rows.append(convert_row(dict(zip(HARVEST_COLUMNS, record)), path, line, origin_file))
+    return rows
+
+
+def convert_row(src: dict, path: Path, line: int, origin_file: str) -> dict:
+    where = f"{path}:{line}"
+    if not INDICATOR_ID.fullmatch(src["indicator_id"]):
+        raise HarvestError(f"{where}: indicator_id {src['indicator_id']!r} is not lower-case letters, digits and '_'")
+    for column in ("source_publisher", "source_url", "excerpt"):
+        if not src[column].strip():
+            raise HarvestError(f"{where}: {column} is empty")
+    try:
+        period = parse_period(src["period"])
+    except PeriodError as exc:
+        raise HarvestError(f"{where}: {exc}") from None
+    value = src["value"]
+    if value != "" and not PLAIN_NUMBER.fullmatch(value):
+        raise HarvestError(f"{where}: value {value!r} is not a plain number with '.' decimals")
+    return {
+        "indicator_id": src["indicator_id"],
+        "area_code": src["area_code"],
+        "area_name": normalise_area_name(src["area_code"], src["area_name"]),
+        "period": period.label,
+        "period_type": period.kind,
+        "period_start": period.start.isoformat() if period.start else "",
+        "period_end": period.end.isoformat() if period.end else "",
+        "value": value,
+        "value_flag": "" if value != "" else "missing",
+        "unit": src["unit"],
+        "sex": src["sex"],
+        "age": src["age"],
+        "source_kind": "curated",
+        "publisher": src["source_publisher"],
+        "table": src["source_table"],
+        "source_url": src["source_url"],
+        "quote": src["excerpt"],
+        "retrieved": "",
+        "updated": "",
+        "note": src["note"],
+        "origin": f"{origin_file}:{line}",
+    }
+
+
+def import_harvest(harvest: Path | None = None) -> dict[str, int]:
+    """Copy the harvest, rewrite the curated rows of every snapshot file and the datapackage.
+
+    Returns the number of curated rows per indicator id.
+    """
+    source = Path(harvest) if harvest is not None else default_harvest_dir()
+    if not source.is_dir():
+        raise HarvestError(f"harvest folder {source} does not exist")
+    target = paths.data_dir() / "harvest"
+    copy_harvest(source, target)
+
+    csv_files = sorted(target.glob("*.csv"))
+    if not csv_files:
+        raise HarvestError(f"no *.csv files in {target}")
+    curated: dict[str, list[dict]] = defaultdict(list)
+    for path in csv_files:
+        for row in read_harvest_csv(path):
+            curated[row["indicator_id"]].append(row)
+
+    # Validate everything before writing anything, so a bad row leaves the snapshot untouched.
+    frames = {}
+    for indicator_id in sorted(set(curated) | set(list_indicators())):
+        existing = read_indicator(indicator_id)
+        kept = existing[existing["source_kind"] != "curated"]
+        new = pd.DataFrame(curated.get(indicator_id, []), columns=COLUMNS)
+        frames[indicator_id] = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    for indicator_id, frame in frames.items():
+        validate_frame(indicator_id, frame)
+
+    for indicator_id, frame in frames.items():
+        if len(frame):
+            write_indicator(indicator_id, frame)
+        else:
+            # The indicator left the harvest and has no live rows: nothing remains to describe.
+            snapshot_path(indicator_id).unlink(missing_ok=True)
+    write_datapackage()
+    return {k: len(v) for k, v in sorted(curated.items())}
+
+
+# --- data package ---------------------------------------------------------------------------
+
+PACKAGE_NAME = "vision-2026-i-tal"
+PACKAGE_TITLE = "Vision 2026 i tal – data"
+PACKAGE_DESCRIPTION = (
+    "Tal til bogen 'Vision 2026 i tal', der følger Sorø Kommunes Vision 2026. "
+    "Én CSV-fil pr. indikator i mappen snapshot/ (tidy form: én række pr. område, periode, køn og alder). "
+    "Rækker med source_kind 'curated' er hentet fra en kurateret samling af offentliggjorte tal "
+    "(harvest/, kopieret ordret); hver række har kildens udgiver (publisher), adresse (source_url) "
+    "og det ordrette uddrag, der indeholder tallet (quote), samt origin = fil og linje i samlingen. "
+    "Samlingen registrerer ikke, hvornår hvert tal blev hentet, så kolonnen retrieved er tom for "
+    "kuraterede rækker. Rækker med source_kind 'live' er hentet fra Danmarks Statistiks Statistikbank "
+    "(API) på datoen i retrieved; updated er tabellens egen opdateringstid. "
+    "Kilde: Danmarks Statistik (CC BY 4.0) for tal fra Danmarks Statistik; andre udgivere "
+    "(kommuner, ministerier, DI, Trap Danmark, lokale medier m.fl.) er navngivet i hver række "
+    "i kolonnerne publisher og source_url, og deres egne vilkår gælder."
+)
+LICENSES = [{
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 – gælder tal fra Danmarks Statistik (Kilde: Danmarks Statistik)",
+}]
+SOURCES = [
+    {"title": "Danmarks Statistik, Statistikbanken", "path": "https://www.statistikbanken.dk"},
+    {"title": "Danmarks Statistik, Statistikbankens API", "path": "https://api.statbank.dk/v1"},
+    {"title": "Kurateret samling af offentliggjorte tal om Sorø Kommune (harvest/README.md); "
+              "udgiver og adresse står i hver række"},
+]
+
+FIELD_DESCRIPTIONS = {
+    "indicator_id": "Indikatorens id i kataloget",
+    "area_code": "Danmarks Statistiks områdekode (340 Sorø, 000 Hele landet, ...); 340:<slug> for lokale steder; tom når kilden ingen kode giver",
+    "area_name": "Områdets navn som offentliggjort ('Sorø Kommune' -> 'Sorø')",
+    "period": "Perioden som offentliggjort (2021, 2021K1, 2021M05, 2021-01-01, 2020/21, 2011-2020) eller tom",
+    "period_type": "Periodens art",
+    "period_start": "Periodens første dag",
+    "period_end": "Periodens sidste dag",
+    "value": "Tallet med punktum som decimaltegn; tomt når det mangler eller er diskretioneret",
+    "value_flag": "suppressed (diskretioneret, '..' i Statistikbanken) eller missing; tom når der er et tal",
+    "unit": "Enhed som offentliggjort",
+    "sex": "Køn (i alt, mænd, kvinder)",
+    "age": "Aldersgruppe",
+    "source_kind": "curated (kurateret samling) eller live (hentet fra API)",
+    "publisher": "Hvem der har offentliggjort tallet",
+    "table": "Statistikbank-tabel eller anden tabel; tom når kilden ingen nævner",
+    "source_url": "Hvor tallet kan læses",
+    "quote": "Ordret uddrag med tallet (curated) eller beskrivelse af forespørgslen (live)",
+    "retrieved": "Dato tallet blev hentet (tom for kuraterede rækker: samlingen registrerer den ikke)",
+    "updated": "Kildens egen opdateringstid (Statistikbankens tableinfo.updated); tom for kuraterede rækker",
+    "note": "Forbehold: fremskrivning, sekundær kilde, modstridende versioner, ...",
+    "origin": "harvest/<fil>.csv:<linje> eller statbank:<TABEL>",
+}
+FIELD_TYPES = {"period_start": "date", "period_end": "date", "retrieved": "date", "value": "number"}
+FIELD_CONSTRAINTS = {
+    "indicator_id": {"required": True, "pattern": INDICATOR_ID.pattern},
+    "period_type": {"required": True, "enum": list(KINDS)},
+    "value_flag": {"enum": ["suppressed", "missing"]},
+    "source_kind": {"required": True, "enum": list(SOURCE_KINDS)},
+    "publisher": {"required": True},
+    "source_url": {"required": True},
+    "quote": {"required": True},
+    "origin": {"required": True},
+}
+
+
+SCHEMA_FILE = "snapshot.schema.json"
+
+
+def table_schema() -> dict:
+    fields = []
+    for name in COLUMNS:
+        field = {"name": name, "type": FIELD_TYPES.get(name, "string"), "description": FIELD_DESCRIPTIONS[name]}
+        if name in FIELD_CONSTRAINTS:
+            field["constraints"] = FIELD_CONSTRAINTS[name]
+        fields.append(field)
+    # Only empty cells are missing: 'NA' or '-' in a quote or note are text.
+    return {"fields": fields, "missingValues": [""]}
+
+
+def datapackage_descriptor() -> dict:
+    resources = []
+    for indicator_id in list_indicators():
+        resources.append({
+            "name": indicator_id,
+            "path": f"snapshot/{indicator_id}.csv",
+            "type": "table",
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            # One shared schema file keeps the descriptor small; every snapshot file has the same columns.
+            "schema": SCHEMA_FILE,
+        })
+    return {
+        "name": PACKAGE_NAME,
+        "title": PACKAGE_TITLE,
+        "description": PACKAGE_DESCRIPTION,
+        "licenses": LICENSES,
+        "sources": SOURCES,
+        "resources": resources,
+    }
+
+
+def write_datapackage() -> Path:
+    """(Re)write data/datapackage.json and its shared table schema from the snapshot files now on disk."""
+    schema_text = json.dumps(table_schema(), ensure_ascii=False, indent=2) + "\n"
+    atomic_write_bytes(paths.data_dir() / SCHEMA_FILE, schema_text.encode("utf-8"))
+    path = paths.data_dir() / "datapackage.json"
+    text = json.dumps(datapackage_descriptor(), ensure_ascii=False, indent=2) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.import_harvest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--harvest", type=Path, default=None,
+                        help="folder with the harvest CSV files (default: ../shared/data/harvest, else data/harvest)")
+    args = parser.parse_args(argv)
+    try:
+        counts = import_harvest(args.harvest)
+    except (HarvestError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {sum(counts.values())} curated rows into {len(counts)} indicator files"
+          f" in {paths.snapshot_dir()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
