@@ -1,0 +1,175 @@
+"""What notebooks call to get an indicator: its catalog record plus its snapshot rows.
+
+    from helpers.load import load_indicator
+    pop = load_indicator("population_total", areas=["340", "000"], start=2010)
+    pop.title, pop.unit, pop.has_soroe_data
+    pop.data            # every snapshot column, provenance included
+
+The rows come from `helpers.snapshot.read_indicator` (data/snapshot/<id>.csv); the record from
+`helpers.catalog.load_catalog()`. An id that is not in the catalog raises
+`UnknownIndicatorError`, whose message lists the closest ids.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable
+
+import pandas as pd
+
+from helpers import snapshot
+from helpers.catalog import Catalog, UnknownIndicatorError, load_catalog
+
+__all__ = ["IndicatorData", "UnknownIndicatorError", "load_indicator", "SOROE"]
+
+SOROE = "340"
+
+
+@dataclass
+class IndicatorData:
+    """One indicator: `record` (the catalog dict) and `data` (snapshot rows, all columns)."""
+
+    record: dict
+    data: pd.DataFrame
+
+    # -- record shortcuts --------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.record["id"]
+
+    @property
+    def title(self) -> str:
+        return self.record["title"]
+
+    @property
+    def description(self) -> str:
+        return self.record["description"]
+
+    @property
+    def unit(self) -> str:
+        return self.record["unit"]
+
+    @property
+    def decimals(self) -> int:
+        return self.record["decimals"]
+
+    @property
+    def direction(self) -> str:
+        return self.record["direction"]
+
+    @property
+    def target(self) -> dict | None:
+        return self.record.get("target")
+
+    @property
+    def goals(self) -> list[str]:
+        return list(self.record["goals"])
+
+    @property
+    def caveats(self) -> list[str]:
+        return list(self.record.get("caveats") or [])
+
+    @property
+    def data_available(self) -> bool:
+        return self.record["data_available"]
+
+    @property
+    def missing_reason(self) -> str | None:
+        return self.record.get("missing_reason")
+
+    @property
+    def live_source(self) -> dict | None:
+        return self.record["sources"].get("live")
+
+    # -- data shortcuts ----------------------------------------------------------------------------
+    @property
+    def has_soroe_data(self) -> bool:
+        """True when at least one row for Sorø Kommune (area 340) has a value."""
+        rows = self.data[self.data["area_code"] == SOROE]
+        return bool(rows["value"].notna().any())
+
+    @property
+    def areas(self) -> list[str]:
+        """Area codes present in the data, in row order."""
+        return list(dict.fromkeys(self.data["area_code"]))
+
+    def for_area(self, area_code: str | int = SOROE) -> pd.DataFrame:
+        return self.data[self.data["area_code"] == _area_code(area_code)].reset_index(drop=True)
+
+    def in_unit(self, unit: str | None = None) -> pd.DataFrame:
+        """Rows in `unit` (default: the record's unit); a few series mix e.g. pct and personer."""
+        unit = self.unit if unit is None else unit
+        return self.data[self.data["unit"] == unit].reset_index(drop=True)
+
+
+def _area_code(area) -> str:
+    if isinstance(area, bool):
+        raise TypeError(f"area code {area!r} is not a code like '340'")
+    if isinstance(area, int):
+        return f"{area:03d}"
+    if isinstance(area, str):
+        return area
+    raise TypeError(f"area code {area!r} is not a code like '340'")
+
+
+def _as_bound(value, name: str, *, end: bool) -> str | None:
+    """ISO date text for a start/end bound: a year (int or '2015') or an ISO date."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError(f"{name}={value!r}: expected a year or an ISO date")
+    if isinstance(value, int):
+        year = value
+    elif isinstance(value, datetime):
+        return value.date().isoformat()
+    elif isinstance(value, date):
+        return value.isoformat()
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{4}", value.strip()):
+        year = int(value)
+    elif isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"{name}={value!r}: expected a year (2015) or an ISO date (2015-01-01)") from None
+    else:
+        raise TypeError(f"{name}={value!r}: expected a year or an ISO date")
+    if not 1 <= year <= 9999:
+        raise ValueError(f"{name}={value!r}: year out of range")
+    return date(year, 12, 31).isoformat() if end else date(year, 1, 1).isoformat()
+
+
+def load_indicator(indicator_id: str, areas: str | int | Iterable[str | int] | None = None,
+                   start=None, end=None, *, catalog: Catalog | None = None) -> IndicatorData:
+    """The catalog record and snapshot rows of one indicator.
+
+    areas: one area code or several (`"340"`, `["340", "000"]`); None keeps all.
+    start, end: a year (`2010`) or an ISO date (`"2010-01-01"`), compared with `period_start`.
+        A year as `end` means its last day, so `end=2020` keeps periods starting in 2020.
+        With either bound set, undated rows (empty `period_start`) are left out.
+    """
+    catalog = catalog if catalog is not None else load_catalog()
+    if not isinstance(indicator_id, str):
+        raise UnknownIndicatorError(repr(indicator_id), catalog.indicators)
+    record = catalog.indicator(indicator_id)  # UnknownIndicatorError with close ids
+    frame = snapshot.read_indicator(indicator_id)
+
+    if areas is not None:
+        codes = [_area_code(areas)] if isinstance(areas, (str, int)) else [_area_code(a) for a in areas]
+        frame = frame[frame["area_code"].isin(codes)]
+
+    lo = _as_bound(start, "start", end=False)
+    hi = _as_bound(end, "end", end=True)
+    if lo and hi and lo > hi:
+        raise ValueError(f"start ({start!r}) is after end ({end!r})")
+    if lo or hi:
+        starts = frame["period_start"].fillna("")
+        keep = starts != ""
+        if lo:
+            keep &= starts >= lo   # ISO dates compare correctly as text
+        if hi:
+            keep &= starts <= hi
+        frame = frame[keep]
+
+    return IndicatorData(record=copy.deepcopy(record), data=frame.reset_index(drop=True))

@@ -1,0 +1,601 @@
+"""What a goal notebook calls: header, status, chart with CSV link, table, sources, gaps.
+
+Each function returns an `Html` object (rendered as text/html by Jupyter and myst-nb). Output
+is deterministic: no timestamps, no random ids, rows in a fixed order.
+
+Typical goal page::
+
+    from helpers import page, render
+    render.enable()
+    page.goal_header("t2-bosaetning")
+    page.status_box("population_total")
+    page.chart_block("population_total")
+    page.data_table("population_total")
+    page.missing_block("t2-bosaetning")
+    page.sources_block(["population_total", "net_domestic_migration_avg"])
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import posixpath
+
+import pandas as pd
+
+from helpers import areas as A
+from helpers.progress import LABELS_DA, assess, frame_of, record_of, rget
+
+VISION_PAGE = "intro"               # the book's front page, which presents the vision
+SCORECARD_PAGE = "scorekort"        # where scorecard() is shown (a page path without suffix)
+SDG_LIST = (3, 4, 7, 8, 9, 11, 12, 13, 15, 17)
+SDG_NAMES = {
+    3: "Sundhed og trivsel", 4: "Kvalitetsuddannelse", 7: "Bæredygtig energi",
+    8: "Anstændige jobs og økonomisk vækst", 9: "Industri, innovation og infrastruktur",
+    11: "Bæredygtige byer og lokalsamfund", 12: "Ansvarligt forbrug og produktion",
+    13: "Klimaindsats", 15: "Livet på land", 17: "Partnerskaber for handling",
+}
+# Official UN SDG colours (text on them is white).
+SDG_COLORS = {
+    3: "#4C9F38", 4: "#C5192D", 7: "#FCC30B", 8: "#A21942", 9: "#FD6925", 11: "#FD9D24",
+    12: "#BF8B2E", 13: "#3F7E44", 15: "#56C02B", 17: "#19486A",
+}
+SDG_TEXT_DARK = {7, 11}  # light backgrounds: dark text for contrast
+
+STATUS_STYLE = {  # background, text colour, symbol (status is never told by colour alone)
+    "achieved": ("#1b7837", "#ffffff", "✔"),
+    "on_track": ("#5aae61", "#08300f", "↗"),
+    "moderate": ("#fee08b", "#3d2c00", "→"),
+    "limited": ("#fdae61", "#3d1a00", "↘"),
+    "deterioration": ("#b2182b", "#ffffff", "✖"),
+    "not_assessable": ("#d9d9d9", "#222222", "?"),
+}
+
+CSV_COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "value", "unit", "sex", "age",
+               "publisher", "table", "source_url", "quote", "note", "retrieved", "origin"]
+
+STYLE = """<style>
+.v26-badge{display:inline-block;padding:.15em .6em;border-radius:.8em;font-weight:600;font-size:.9em;white-space:nowrap}
+.v26-sdg{display:inline-block;padding:.1em .5em;margin:0 .25em .25em 0;border-radius:.3em;font-size:.85em;font-weight:600;text-decoration:none}
+.v26-box{border:1px solid #ccc;border-left-width:6px;border-radius:4px;padding:.6em .9em;margin:.8em 0}
+.v26-caption{font-size:.9em;color:#333;margin:.3em 0}
+.v26-table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
+.v26-table th,.v26-table td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
+.v26-table td.num,.v26-table th.num{text-align:right;font-variant-numeric:tabular-nums}
+.v26-muted{color:#555;font-size:.9em}
+.visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+</style>"""
+
+
+class Html:
+    """Displayable HTML: Jupyter shows `_repr_html_`; `str()` gives the markup."""
+
+    def __init__(self, markup: str, summary: str = ""):
+        self.html = markup
+        self.summary = summary
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:  # the text/plain part of the output: short and deterministic
+        return f"<{self.summary or 'HTML'}>"
+
+
+def esc(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+# ------------------------------------------------------------------ numbers
+def fmt_number(x, decimals: int = 0) -> str:
+    """Danish number format: 29993 -> '29.993', 3.5 (1 decimal) -> '3,5', -1234.5 -> '-1.234,5'."""
+    if x is None:
+        return "–"
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(x):
+        return "–"
+    decimals = max(0, int(decimals))
+    text = f"{abs(x):,.{decimals}f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    negative = x < 0 and text.strip("0.,") != ""  # no "-0"
+    return ("-" if negative else "") + text
+
+
+def fmt_value(x, decimals: int, unit: str = "") -> str:
+    from helpers.charts import unit_label
+    u = unit_label(unit)
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    number = fmt_number(x, decimals)
+    if "rang" in u.lower():
+        return f"nr. {number}"
+    if not u or u.lower() == "antal":
+        return number
+    return f"{number} %" if u == "%" else f"{number} {u}"
+
+
+# ------------------------------------------------------------------ loading
+def _load(indicator_id: str):
+    from helpers.load import load_indicator
+    return load_indicator(indicator_id)
+
+
+def _catalog():
+    from helpers.catalog import load_catalog
+    return load_catalog()
+
+
+def _goal(catalog, goal_id):
+    if hasattr(catalog, "goal"):
+        return catalog.goal(goal_id)
+    for goal in rget(catalog, "goals", []):
+        if rget(goal, "id") == goal_id:
+            return goal
+    raise KeyError(goal_id)
+
+
+def _indicator_record(catalog, indicator_id):
+    indicators = rget(catalog, "indicators", {}) or {}
+    if isinstance(indicators, dict):
+        return indicators.get(indicator_id)
+    return None
+
+
+def _rel(target_page: str, from_page: str) -> str:
+    """Relative .html link from one page (path without suffix) to another."""
+    return posixpath.relpath(target_page, posixpath.dirname(from_page) or ".") + ".html"
+
+
+def _decimals(record, frame=None) -> int:
+    d = rget(record, "decimals", None)
+    if d is not None:
+        return int(d)
+    if frame is not None and len(frame):
+        vals = pd.to_numeric(frame["value"], errors="coerce").dropna()
+        return 0 if all(float(v).is_integer() for v in vals) else 1
+    return 1
+
+
+# ------------------------------------------------------------------ badges
+def status_badge(status: str, label: str | None = None) -> str:
+    bg, fg, symbol = STATUS_STYLE.get(status, STATUS_STYLE["not_assessable"])
+    label = label or LABELS_DA.get(status, status)
+    return (f'<span class="v26-badge v26-status-{esc(status)}" style="background:{bg};color:{fg}">'
+            f'<span aria-hidden="true">{symbol}</span> {esc(label)}</span>')
+
+
+def sdg_badge(number: int, href: str | None = None) -> str:
+    n = int(number)
+    fg = "#222" if n in SDG_TEXT_DARK else "#fff"
+    title = f"Verdensmål {n}: {SDG_NAMES.get(n, '')}"
+    inner = f"{n} {esc(SDG_NAMES.get(n, ''))}"
+    tag = "a" if href else "span"
+    link = f' href="{esc(href)}"' if href else ""
+    return (f'<{tag} class="v26-sdg"{link} title="{esc(title)}" '
+            f'style="background:{SDG_COLORS.get(n, "#555")};color:{fg}">{inner}</{tag}>')
+
+
+# ------------------------------------------------------------------ goal header
+def goal_header(goal_id: str, catalog=None) -> Html:
+    """Title, summary, target, SDG badges and a link back to the vision for one goal."""
+    catalog = catalog or _catalog()
+    goal = _goal(catalog, goal_id)
+    page = str(rget(goal, "page", "") or "")
+    vision_link = _rel(VISION_PAGE, page) if page else VISION_PAGE + ".html"
+    theme_no = rget(goal, "theme", "")
+    theme_title = ""
+    for theme in rget(catalog, "themes", []) or []:
+        if rget(theme, "number") == theme_no:
+            theme_title = rget(theme, "title", "")
+    sdgs = " ".join(sdg_badge(n) for n in rget(goal, "sdg", []) or [])
+    supplementary = rget(goal, "supplementary", False)
+    kind = "Supplerende analyse" if supplementary else "Styrende mål"
+    parts = [STYLE, f'<div class="v26-goal-header">',
+             f'<p class="v26-muted">Tema {esc(theme_no)}{": " + esc(theme_title) if theme_title else ""} · {kind}</p>',
+             f'<p>{esc(rget(goal, "summary", ""))}</p>',
+             f'<div class="v26-box" style="border-left-color:#0072B2"><strong>Mål:</strong> '
+             f'{esc(rget(goal, "target_text", ""))}</div>']
+    if sdgs:
+        parts.append(f'<p><span class="v26-muted">Verdensmål (bogens læsning af visionen):</span> {sdgs}</p>')
+    parts.append(f'<p class="v26-muted">Kilde: {esc(rget(goal, "source_ref", "Vision 2026"))}. '
+                 f'<a href="{esc(vision_link)}">Tilbage til visionen og oversigten</a></p></div>')
+    return Html("".join(parts), f"Mål: {rget(goal, 'title', goal_id)}")
+
+
+# ------------------------------------------------------------------ status
+def status_box(indicator_id: str, data=None, area: str = "340") -> Html:
+    """Status badge, reason and method for one indicator (helpers.progress.assess)."""
+    data = data if data is not None else _load(indicator_id)
+    record = record_of(data)
+    result = assess(data, area=area)
+    bg = STATUS_STYLE.get(result.status, STATUS_STYLE["not_assessable"])[0]
+    target = rget(record, "target", None)
+    target_text = rget(target, "text", "") if target else ""
+    parts = [STYLE, f'<div class="v26-box v26-status" style="border-left-color:{bg}">',
+             f'<p><strong>Status for {esc(rget(record, "title", indicator_id))}:</strong> '
+             f'{status_badge(result.status, result.label_da)}</p>',
+             f'<p>{esc(result.reason_da)}</p>']
+    if target_text:
+        parts.append(f'<p class="v26-muted">Mål: {esc(target_text)}</p>')
+    parts.append(f'<details><summary>Sådan er status beregnet</summary><p class="v26-muted">'
+                 f'{esc(result.method_da)}</p></details></div>')
+    return Html("".join(parts), f"Status: {result.label_da}")
+
+
+# ------------------------------------------------------------------ chart block
+def csv_text(rows: pd.DataFrame) -> str:
+    """The CSV behind a chart: data plus provenance columns, '.' decimals, '\\n' line ends."""
+    out = pd.DataFrame({c: (rows[c] if c in rows else "") for c in CSV_COLUMNS})
+    from helpers.snapshot import format_value
+    out["value"] = [format_value(v) if not (isinstance(v, float) and math.isnan(v)) else "" for v in out["value"]]
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def csv_data_uri(rows: pd.DataFrame) -> str:
+    payload = base64.b64encode(csv_text(rows).encode("utf-8")).decode("ascii")
+    return f"data:text/csv;charset=utf-8;base64,{payload}"
+
+
+def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
+    """A Danish text alternative: what is shown and Sorø's latest value."""
+    record = record_of(data)
+    title = rget(record, "title", "indikatoren")
+    unit = rget(record, "unit", "")
+    decimals = _decimals(record, rows)
+    kind = {"line": "Linjediagram", "bar": "Søjlediagram"}.get(mode, "Diagram")
+    if rows.empty:
+        return f"{kind} over {title}: ingen tal at vise."
+    codes = A.order_codes(rows["area_code"].astype(str))
+    names = [A.area_label(c, rows.loc[rows["area_code"].astype(str) == c, "area_name"].iloc[0]) for c in codes]
+    text = f"{kind} over {title} for {', '.join(names)}"
+    if mode == "line":
+        order = rows.sort_values("period_start")
+        text += f", {order['period'].iloc[0]} til {order['period'].iloc[-1]}"
+    text += "."
+    soro = rows[rows["area_code"].astype(str) == A.SORO].sort_values("period_start")
+    if not soro.empty:
+        first, last = soro.iloc[0], soro.iloc[-1]
+        text += f" Sorø: seneste værdi {fmt_value(last['value'], decimals, unit)} ({last['period'] or 'uden dato'})"
+        if len(soro) > 1:
+            text += f"; første værdi {fmt_value(first['value'], decimals, unit)} ({first['period'] or 'uden dato'})"
+        text += "."
+    else:
+        text += " Der er ingen tal for Sorø."
+    target = rget(record, "target", None)
+    if target and rget(target, "text", ""):
+        text += f" Mål: {rget(target, 'text')}"
+    text += " Tallene findes i tabellen og i CSV-filen under diagrammet."
+    return text
+
+
+def chart_block(indicator_id: str, data=None, caption: str | None = None, **chart_kwargs) -> Html:
+    """One HTML output: chart, caption, 'Hent data (CSV)' link and a screen-reader description."""
+    from helpers import charts, render
+    data = data if data is not None else _load(indicator_id)
+    record = record_of(data)
+    areas = chart_kwargs.get("areas")
+    prep = charts.prepare(data, areas, population=chart_kwargs.get("population"))
+    chart = charts.indicator_chart(data, **chart_kwargs)
+    rows = prep.rows.reset_index(drop=True)
+    description = describe_chart(data, rows, prep.mode)
+    if caption is None:
+        caption = rget(record, "description", "") or ""
+    publishers = sorted(set(rows["publisher"].astype(str))) if len(rows) else []
+    hint = ""
+    if prep.mode == "line":
+        hint = (" Klik på et område i forklaringen for at fremhæve det (skift-klik for flere). Skyderne vælger "
+                "perioden; 'Indeks' sætter første år i perioden = 100 for hvert område. Linjer forbindes kun "
+                "mellem år, der følger hinanden; et hul i linjen er et år uden tal.")
+    parts = [STYLE, '<figure class="v26-chart">', render.chart_html(chart, description=description),
+             f'<figcaption class="v26-caption">{esc(caption)}{esc(hint)}'
+             + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "") + "</figcaption>"]
+    if len(rows):
+        parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}.csv">'
+                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} rækker med kilder)</span></p>')
+    parts.append("</figure>")
+    return Html("".join(parts), f"Diagram: {rget(record, 'title', indicator_id)}")
+
+
+# ------------------------------------------------------------------ data table
+def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True) -> Html:
+    """All rows of an indicator as a Danish table: period, area, value, unit, source, note."""
+    data = data if data is not None else _load(indicator_id)
+    record = record_of(data)
+    frame = frame_of(data)
+    if areas is not None and len(frame):
+        frame = frame[frame["area_code"].astype(str).isin([str(a) for a in areas])]
+    decimals = _decimals(record, frame)
+    title = rget(record, "title", indicator_id)
+    if frame.empty:
+        return Html(f'{STYLE}<p class="v26-muted">Ingen tal for {esc(title)}.</p>', f"Tabel: {title}")
+    work = frame.copy()
+    work["_k"] = [A.sort_key(c) for c in work["area_code"].astype(str)]
+    work = work.sort_values(["_k", "period_start", "period", "sex", "age", "origin"], kind="stable")
+    breakdown = (work["sex"].astype(str).nunique() > 1) or (work["age"].astype(str).nunique() > 1)
+    from helpers.charts import unit_label
+    head = ["Periode", "Område"] + (["Køn", "Alder"] if breakdown else []) + ["Værdi", "Enhed", "Kilde", "Note"]
+    num_class = ' class="num"'
+    ths = "".join(f'<th scope="col"{num_class if h == "Værdi" else ""}>{h}</th>' for h in head)
+    body = []
+    for rec in work.to_dict(orient="records"):
+        value = rec["value"]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            shown = {"suppressed": "diskretioneret", "missing": "mangler"}.get(rec.get("value_flag", ""), "–")
+        else:
+            shown = fmt_number(value, decimals)
+        source = esc(rec.get("publisher", ""))
+        if rec.get("table"):
+            source += f", tabel {esc(rec['table'])}"
+        if rec.get("source_url"):
+            source = f'<a href="{esc(rec["source_url"])}">{source or "kilde"}</a>'
+        note = esc(rec.get("note", ""))
+        cells = [esc(rec.get("period") or "uden dato"), esc(A.area_label(rec["area_code"], rec.get("area_name")))]
+        if breakdown:
+            cells += [esc(rec.get("sex", "")), esc(rec.get("age", ""))]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells)
+                    + f'<td class="num">{shown}</td><td>{esc(unit_label(rec.get("unit", "")))}</td>'
+                    + f"<td>{source}</td><td>{note}</td></tr>")
+    table = (f'<table class="v26-table"><caption class="visually-hidden">{esc(title)}: alle tal med kilder</caption>'
+             f"<thead><tr>{ths}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    summary = f"Tabel: {esc(title)} ({len(work)} rækker)"
+    markup = (f"{STYLE}<details class=\"v26-datatable\"><summary>{summary}</summary>{table}</details>"
+              if collapsed else f"{STYLE}<p><strong>{summary}</strong></p>{table}")
+    return Html(markup, f"Tabel: {title}")
+
+
+# ------------------------------------------------------------------ sources
+def _live_source_text(record) -> str:
+    sources = rget(record, "sources", {}) or {}
+    live = rget(sources, "live", None)
+    parts = []
+    if live:
+        publisher = rget(live, "publisher", "")
+        table = rget(live, "table", "")
+        url = rget(live, "url", "")
+        label = esc(f"{publisher}{', tabel ' + table if table else ''}")
+        parts.append(f'<a href="{esc(url)}">{label}</a>' if url else label)
+        if rget(live, "verified", False) is False:
+            parts[-1] += " (tabel-id ikke efterprøvet)"
+    other = rget(sources, "other", "")
+    if other:
+        parts.append(esc(other))
+    return "; ".join(parts)
+
+
+def sources_block(indicator_ids, datas: dict | None = None, max_quotes: int = 3) -> Html:
+    """Publishers, tables and URLs behind the given indicators, with verbatim quotes."""
+    datas = datas or {}
+    items = []
+    for indicator_id in indicator_ids:
+        try:
+            data = datas.get(indicator_id) or _load(indicator_id)
+        except Exception as exc:  # unknown id: say so rather than break the page
+            items.append(f"<li><strong>{esc(indicator_id)}</strong>: kunne ikke indlæses ({esc(exc)})</li>")
+            continue
+        record, frame = record_of(data), frame_of(data)
+        title = rget(record, "title", indicator_id)
+        lines = []
+        if len(frame):
+            groups = {}
+            for rec in frame.to_dict(orient="records"):
+                key = (str(rec.get("publisher", "")), str(rec.get("table", "")), str(rec.get("source_url", "")))
+                groups.setdefault(key, [])
+                quote = str(rec.get("quote", "") or "")
+                if quote and quote not in groups[key]:
+                    groups[key].append(quote)
+            for (publisher, table, url), quotes in sorted(groups.items()):
+                label = esc(publisher + (f", tabel {table}" if table else ""))
+                link = f'<a href="{esc(url)}">{label}</a>' if url else label
+                shown = "".join(f"<li><q>{esc(q)}</q></li>" for q in quotes[:max_quotes])
+                more = (f'<li class="v26-muted">… og {len(quotes) - max_quotes} citater mere i CSV-filen</li>'
+                        if len(quotes) > max_quotes else "")
+                lines.append(f"<li>{link}<ul>{shown}{more}</ul></li>" if shown else f"<li>{link}</li>")
+        live = _live_source_text(record)
+        if live:
+            lines.append(f"<li>Løbende kilde: {live}</li>")
+        caveats = rget(record, "caveats", []) or []
+        if caveats:
+            lines.append("<li>Forbehold:<ul>" + "".join(f"<li>{esc(c)}</li>" for c in caveats) + "</ul></li>")
+        items.append(f"<li><strong>{esc(title)}</strong> <span class=\"v26-muted\">({esc(indicator_id)})</span>"
+                     f"<ul>{''.join(lines) or '<li>Ingen kilder registreret.</li>'}</ul></li>")
+    markup = f'{STYLE}<details class="v26-sources"><summary>Kilder</summary><ul>{"".join(items)}</ul></details>'
+    return Html(markup, "Kilder")
+
+
+# ------------------------------------------------------------------ missing series
+def missing_items(goal_id: str, catalog=None, loader=None) -> list[dict]:
+    """Indicators of a goal without Sorø data: id, title, why, live source (html)."""
+    catalog = catalog or _catalog()
+    loader = loader or _load
+    goal = _goal(catalog, goal_id)
+    items = []
+    for indicator_id in rget(goal, "indicators", []) or []:
+        record = _indicator_record(catalog, indicator_id)
+        try:
+            data = loader(indicator_id)
+            record = record_of(data) or record
+            frame = frame_of(data)
+        except Exception:
+            frame = pd.DataFrame()
+        title = rget(record, "title", indicator_id)
+        if record is None:
+            items.append(dict(id=indicator_id, title=indicator_id, why="Indikatoren findes ikke i kataloget.",
+                              live=""))
+            continue
+        if rget(record, "data_available", True) is False:
+            why = rget(record, "missing_reason", "") or "Der findes ingen tal."
+        else:
+            has = (len(frame) and (frame["area_code"].astype(str) == A.SORO).any()
+                   and pd.to_numeric(frame.loc[frame["area_code"].astype(str) == A.SORO, "value"],
+                                     errors="coerce").notna().any())
+            if has:
+                continue
+            why = "Ingen tal for Sorø i de indsamlede kilder" + (
+                " (kun andre områder)." if len(frame) else ".")
+            if rget(record, "missing_reason", ""):
+                why += " " + rget(record, "missing_reason")
+        items.append(dict(id=indicator_id, title=title, why=why, live=_live_source_text(record)))
+    return items
+
+
+def missing_block(goal_id: str, catalog=None, loader=None) -> Html:
+    """Plainly which series are missing for Sorø, and the live source that would fill each."""
+    items = missing_items(goal_id, catalog, loader)
+    if not items:
+        return Html(f'{STYLE}<p class="v26-muted">Alle målets indikatorer har tal for Sorø.</p>', "Mangler: ingen")
+    lis = []
+    for item in items:
+        live = f" <em>Kan udfyldes fra:</em> {item['live']}." if item["live"] else " Ingen kendt løbende kilde."
+        lis.append(f"<li><strong>{esc(item['title'])}</strong> <span class=\"v26-muted\">({esc(item['id'])})</span>: "
+                   f"{esc(item['why'])}{live}</li>")
+    markup = (f'{STYLE}<div class="v26-box v26-missing" style="border-left-color:#999"><p><strong>Det mangler vi tal '
+              f"for</strong></p><ul>{''.join(lis)}</ul></div>")
+    return Html(markup, f"Mangler: {len(items)} serier")
+
+
+# ------------------------------------------------------------------ scorecard
+def _trend(result) -> str:
+    series = getattr(result, "series", []) or []
+    if len(series) < 2:
+        return "–"
+    (_y0, _p0, v0), (_y1, _p1, v1) = series[-2], series[-1]
+    if v1 > v0:
+        return "↑ stiger"
+    if v1 < v0:
+        return "↓ falder"
+    return "→ uændret"
+
+
+def scorecard_rows(catalog=None, loader=None) -> list[dict]:
+    """One dict per goal (in theme/order order) with what the scorecard shows."""
+    catalog = catalog or _catalog()
+    loader = loader or _load
+    goals = sorted(rget(catalog, "goals", []) or [], key=lambda g: (rget(g, "theme", 0), rget(g, "order", 0)))
+    themes = {rget(t, "number"): rget(t, "title", "") for t in rget(catalog, "themes", []) or []}
+    rows = []
+    for goal in goals:
+        indicators = rget(goal, "indicators", []) or []
+        headline = indicators[0] if indicators else None
+        row = dict(goal_id=rget(goal, "id"), theme=rget(goal, "theme"), theme_title=themes.get(rget(goal, "theme"), ""),
+                   goal=rget(goal, "title", ""), page=rget(goal, "page", ""), indicator_id=headline,
+                   indicator="–", latest="–", period="", trend="–", target=rget(goal, "target_text", ""),
+                   status="not_assessable", label=LABELS_DA["not_assessable"], sort_value=None)
+        if headline:
+            try:
+                data = loader(headline)
+                record = record_of(data)
+                result = assess(data)
+                row["indicator"] = rget(record, "title", headline)
+                target = rget(record, "target", None)
+                if target and rget(target, "text", ""):
+                    row["target"] = rget(target, "text")
+                row["status"], row["label"] = result.status, result.label_da
+                if result.latest_value is not None:
+                    row["latest"] = fmt_value(result.latest_value, _decimals(record, frame_of(data)),
+                                              rget(record, "unit", ""))
+                    row["period"] = result.latest_period or ""
+                    row["sort_value"] = result.latest_value
+                else:
+                    soro = frame_of(data)
+                    soro = soro[soro["area_code"].astype(str) == A.SORO] if len(soro) else soro
+                    soro = soro[pd.to_numeric(soro["value"], errors="coerce").notna()] if len(soro) else soro
+                    if len(soro):
+                        last = soro.sort_values(["period_end", "period"]).iloc[-1]
+                        row["latest"] = fmt_value(last["value"], _decimals(record, soro), rget(record, "unit", ""))
+                        row["period"] = last["period"] or "uden dato"
+                row["trend"] = _trend(result)
+            except Exception:  # a broken indicator must not hide the other goals
+                row["indicator"] = f"{headline} (kunne ikke indlæses)"
+        rows.append(row)
+    return rows
+
+
+STATUS_ORDER = {s: i for i, s in enumerate(("achieved", "on_track", "moderate", "limited", "deterioration",
+                                            "not_assessable"))}
+
+SCORECARD_SCRIPT = """<script>(function(){var t=document.getElementById('v26-scorecard');if(!t)return;
+var s=document.getElementById('v26-scorecard-tema'),b=t.tBodies[0];
+s.addEventListener('change',function(){for(var i=0;i<b.rows.length;i++){var r=b.rows[i];
+r.hidden=s.value!==''&&r.getAttribute('data-tema')!==s.value;}});
+var h=t.tHead.rows[0].cells;for(var c=0;c<h.length;c++){(function(c){var btn=h[c].querySelector('button');if(!btn)return;
+btn.addEventListener('click',function(){var d=h[c].getAttribute('aria-sort')==='ascending'?-1:1;
+for(var k=0;k<h.length;k++)h[k].removeAttribute('aria-sort');h[c].setAttribute('aria-sort',d>0?'ascending':'descending');
+var rs=Array.prototype.slice.call(b.rows);rs.sort(function(x,y){var a=x.cells[c].getAttribute('data-sort')||x.cells[c].textContent,
+z=y.cells[c].getAttribute('data-sort')||y.cells[c].textContent,na=parseFloat(a),nz=parseFloat(z);
+if(!isNaN(na)&&!isNaN(nz))return d*(na-nz);return d*a.localeCompare(z,'da');});
+rs.forEach(function(r){b.appendChild(r);});});})(c);}})();</script>"""
+
+
+def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Html:
+    """One row per goal: theme, goal, headline indicator, latest Sorø value, trend, target, status, link.
+
+    Filter by theme (select) and sort by clicking a column header; a tiny inline script does it in
+    the browser. Without JavaScript the table is still complete."""
+    rows = scorecard_rows(catalog, loader)
+    themes = sorted({(r["theme"], r["theme_title"]) for r in rows})
+    options = '<option value="">Alle temaer</option>' + "".join(
+        f'<option value="{esc(n)}">Tema {esc(n)}: {esc(t)}</option>' for n, t in themes)
+    heads = ["Tema", "Mål", "Hovedindikator", "Seneste værdi for Sorø", "Udvikling", "Mål for indikatoren",
+             "Status", "Analyse"]
+    ths = "".join(f'<th scope="col"><button type="button" class="v26-sort" style="all:unset;cursor:pointer">'
+                  f'{h}</button></th>' if h != "Analyse" else f'<th scope="col">{h}</th>' for h in heads)
+    body = []
+    for r in rows:
+        link = _rel(r["page"], from_page) if r["page"] else ""
+        latest = esc(r["latest"]) + (f' <span class="v26-muted">({esc(r["period"])})</span>' if r["period"] else "")
+        sort_value = "" if r["sort_value"] is None else repr(float(r["sort_value"]))
+        body.append(
+            f'<tr data-tema="{esc(r["theme"])}">'
+            f'<td data-sort="{esc(r["theme"])}">{esc(r["theme"])}</td>'
+            f'<td>{esc(r["goal"])}</td><td>{esc(r["indicator"])}</td>'
+            f'<td class="num" data-sort="{sort_value}">{latest}</td><td>{esc(r["trend"])}</td>'
+            f'<td>{esc(r["target"])}</td>'
+            f'<td data-sort="{STATUS_ORDER.get(r["status"], 9)}">{status_badge(r["status"], r["label"])}</td>'
+            f'<td>{f"<a href={chr(34)}{esc(link)}{chr(34)}>Se analysen</a>" if link else ""}</td></tr>')
+    markup = (f'{STYLE}<div class="v26-scorecard"><p><label for="v26-scorecard-tema">Vis tema: </label>'
+              f'<select id="v26-scorecard-tema">{options}</select> '
+              f'<span class="v26-muted">Klik på en kolonneoverskrift for at sortere.</span></p>'
+              f'<table class="v26-table" id="v26-scorecard"><caption class="visually-hidden">Scorekort: status for '
+              f'hvert mål i Vision 2026</caption><thead><tr>{ths}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+              f'</div>{SCORECARD_SCRIPT}')
+    return Html(markup, f"Scorekort: {len(rows)} mål")
+
+
+# ------------------------------------------------------------------ SDG matrix
+def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
+    """Goals x the vision's ten SDGs, a linked mark where the book relates a goal to an SDG."""
+    catalog = catalog or _catalog()
+    goals = sorted(rget(catalog, "goals", []) or [], key=lambda g: (rget(g, "theme", 0), rget(g, "order", 0)))
+    sdgs = list(rget(catalog, "vision_sdg", None) or SDG_LIST)
+    head = "".join(f'<th scope="col" class="num" title="{esc(SDG_NAMES.get(n, ""))}">{sdg_badge(n)}</th>' for n in sdgs)
+    body = []
+    for goal in goals:
+        page = rget(goal, "page", "")
+        link = _rel(page, from_page) if page else ""
+        marks = set(int(n) for n in rget(goal, "sdg", []) or [])
+        cells = []
+        for n in sdgs:
+            if n in marks:
+                label = f"{rget(goal, 'title', '')} – verdensmål {n}"
+                mark = (f'<a href="{esc(link)}" aria-label="{esc(label)}">●</a>' if link
+                        else f'<span aria-label="{esc(label)}">●</span>')
+                cells.append(f'<td class="num">{mark}</td>')
+            else:
+                cells.append('<td class="num"><span class="visually-hidden">nej</span></td>')
+        title = esc(rget(goal, "title", ""))
+        title = f'<a href="{esc(link)}">{title}</a>' if link else title
+        body.append(f'<tr><th scope="row">Tema {esc(rget(goal, "theme", ""))}: {title}</th>{"".join(cells)}</tr>')
+    note = rget(catalog, "sdg_note", "") or (
+        "Visionen tager afsæt i ti af FN's verdensmål for visionen som helhed. Hvilke verdensmål det enkelte "
+        "mål knyttes til, er bogens egen læsning, ikke visionens.")
+    markup = (f'{STYLE}<table class="v26-table v26-sdg-matrix"><caption class="visually-hidden">Mål og verdensmål'
+              f'</caption><thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+              f'<p class="v26-muted">{esc(note)}</p>')
+    return Html(markup, f"Verdensmål: {len(goals)} mål")
