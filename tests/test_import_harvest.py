@@ -155,6 +155,26 @@ def test_live_rows_survive_a_reimport(tmp_data):
     assert len(after) == len(existing) + 1
 
 
+def test_reimport_does_not_bring_back_curated_rows_a_live_row_superseded(tmp_data):
+    source, data = tmp_data
+    main(["--harvest", str(source)])
+    existing = read_indicator("population_total")
+    target = existing[(existing["area_code"] == "340") & existing["value"].notna()].iloc[[0]]
+    key = tuple(target[["area_code", "period", "sex", "age"]].iloc[0])
+    live = target.copy()
+    live["value"] = target["value"] + 1
+    live["source_kind"], live["origin"], live["retrieved"] = "live", "statbank:FOLK1A", "2025-01-02"
+    live["table"], live["publisher"] = "FOLK1A", "Danmarks Statistik"
+    others = existing.drop(index=target.index)
+    write_indicator("population_total", pd.concat([others, live], ignore_index=True))
+    main(["--harvest", str(source)])
+    after = read_indicator("population_total")
+    same_key = after[(after["area_code"] == key[0]) & (after["period"] == key[1])
+                     & (after["sex"] == key[2]) & (after["age"] == key[3])]
+    assert list(same_key["source_kind"]) == ["live"]
+    assert same_key["value"].iloc[0] == target["value"].iloc[0] + 1
+
+
 def test_indicator_dropped_from_harvest_loses_its_curated_file(tmp_data):
     source, data = tmp_data
     main(["--harvest", str(source)])

@@ -27,7 +27,7 @@ from helpers import paths
 from helpers.periods import KINDS, PeriodError, parse_period
 from helpers.snapshot import (
     COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, list_indicators,
-    read_indicator, snapshot_path, validate_frame, write_indicator,
+    merge_live, read_indicator, snapshot_path, validate_frame, write_indicator,
 )
 
 HARVEST_COLUMNS = ["indicator_id", "indicator_da", "area_code", "area_name", "period", "value", "unit",
@@ -158,9 +158,10 @@ def import_harvest(harvest: Path | None = None) -> dict[str, int]:
     frames = {}
     for indicator_id in sorted(set(curated) | set(list_indicators())):
         existing = read_indicator(indicator_id)
-        kept = existing[existing["source_kind"] != "curated"]
+        live = existing[existing["source_kind"] == "live"]
         new = pd.DataFrame(curated.get(indicator_id, []), columns=COLUMNS)
-        frames[indicator_id] = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+        # Re-importing must not bring back curated rows that a live refresh has superseded.
+        frames[indicator_id] = merge_live(new, live)[0] if len(live) else new
     for indicator_id, frame in frames.items():
         validate_frame(indicator_id, frame)
 

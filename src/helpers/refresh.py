@@ -42,12 +42,12 @@ from typing import Any, Callable, Mapping, Sequence
 import pandas as pd
 
 from helpers import paths
+from helpers.snapshot import KEY, merge_live  # noqa: F401  (re-exported for callers of refresh)
 from helpers.statbank import DEFAULT_BASE_URL, StatbankClient, StatbankError, StatbankOffline, TableInfo
 
 PUBLISHER = "Danmarks Statistik"
 SOURCE_URL = "https://www.statbank.dk/{table}"
 MANIFEST_NAME = "manifest.json"
-KEY = ["area_code", "period", "sex", "age"]
 
 OFFLINE_MESSAGE = ("Ingen forbindelse til Statbank-API'et ({url}): intet er ændret. "
                    "/ No connection to the Statbank API: nothing was changed.")
@@ -235,32 +235,6 @@ def live_rows(indicator_id: str, live: LiveSource, info: TableInfo, frame: pd.Da
     result = pd.DataFrame(rows, columns=COLUMNS)
     result["value"] = pd.to_numeric(result["value"], errors="raise").astype(float)
     return result
-
-
-def merge_live(existing: pd.DataFrame, live: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Existing snapshot rows + new live rows; returns (merged, number of curated rows dropped).
-
-    Previous live rows are all replaced. For each key (area_code, period, sex, age): a live
-    row with a number supersedes the curated rows; a live row without one is dropped when a
-    curated row has a number, and otherwise supersedes the curated rows too.
-    """
-    curated = existing[existing["source_kind"] != "live"]
-
-    def keys(frame: pd.DataFrame) -> set[tuple]:
-        return set(map(tuple, frame[KEY].astype(str).itertuples(index=False, name=None)))
-
-    curated_keys = list(map(tuple, curated[KEY].astype(str).itertuples(index=False, name=None)))
-    live_keys = list(map(tuple, live[KEY].astype(str).itertuples(index=False, name=None)))
-    has_value = live["value_flag"] == ""
-    curated_with_value = keys(curated[curated["value"].notna()])
-    keep_live = [bool(v) or k not in curated_with_value for k, v in zip(live_keys, has_value)]
-    live = live[keep_live]
-    superseding = keys(live)
-    drop = [k in superseding for k in curated_keys]
-    kept = curated[[not d for d in drop]]
-    parts = [p for p in (kept, live) if len(p)]
-    merged = pd.concat(parts, ignore_index=True) if parts else live.iloc[0:0]
-    return merged, sum(drop)
 
 
 # --------------------------------------------------------------------------- files

@@ -235,3 +235,33 @@ def write_indicator(indicator_id: str, frame: pd.DataFrame) -> Path:
     path = snapshot_path(indicator_id)
     atomic_write_bytes(path, render_csv(rows))
     return path
+
+
+# The identity of an observation within one indicator: live rows replace curated rows with the same key.
+KEY = ["area_code", "period", "sex", "age"]
+
+
+def merge_live(existing: pd.DataFrame, live: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Existing snapshot rows + new live rows; returns (merged, number of curated rows dropped).
+
+    Previous live rows are all replaced. For each key (area_code, period, sex, age): a live
+    row with a number supersedes the curated rows; a live row without one is dropped when a
+    curated row has a number, and otherwise supersedes the curated rows too.
+    """
+    curated = existing[existing["source_kind"] != "live"]
+
+    def keys(frame: pd.DataFrame) -> set[tuple]:
+        return set(map(tuple, frame[KEY].astype(str).itertuples(index=False, name=None)))
+
+    curated_keys = list(map(tuple, curated[KEY].astype(str).itertuples(index=False, name=None)))
+    live_keys = list(map(tuple, live[KEY].astype(str).itertuples(index=False, name=None)))
+    has_value = live["value_flag"] == ""
+    curated_with_value = keys(curated[curated["value"].notna()])
+    keep_live = [bool(v) or k not in curated_with_value for k, v in zip(live_keys, has_value)]
+    live = live[keep_live]
+    superseding = keys(live)
+    drop = [k in superseding for k in curated_keys]
+    kept = curated[[not d for d in drop]]
+    parts = [p for p in (kept, live) if len(p)]
+    merged = pd.concat(parts, ignore_index=True) if parts else live.iloc[0:0]
+    return merged, sum(drop)
