@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create .venv when missing and install the pinned requirements into it (quietly).
+# Re-installs only when requirements.txt (or pyproject.toml) changed since the last install.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON="${PYTHON:-python3}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "ensure_venv: creating $VENV with $($PYTHON --version 2>&1)"
+  "$PYTHON" -m venv "$VENV"
+fi
+STAMP="$VENV/.requirements.sha256"
+WANT="$(cat "$ROOT/requirements.txt" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  echo "ensure_venv: installing requirements.txt"
+  (cd "$ROOT" && "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -r requirements.txt)
+  echo "$WANT" > "$STAMP"
+fi

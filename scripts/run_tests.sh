@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite: `make test`.
+#   1. Debian chromium (for the browser tests) and the venv
+#   2. the strict book build (the browser tests need _build/html)
+#   3. one pytest run over tests/ (unit + browser tests) and, with nbval, every
+#      notebook in chapters/ against its stored outputs
+# Prints a final line "N passed, M failed" (failed = failures + errors; the book build
+# counts as one test) and exits non-zero on any failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+START=$(date +%s.%N)
+
+bash scripts/ensure_chromium.sh || { echo "run_tests: chromium is missing"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/ensure_venv.sh || { echo "run_tests: could not set up .venv"; echo "0 passed, 1 failed"; exit 1; }
+PY="$ROOT/.venv/bin/python"
+
+build_passed=0; build_failed=0
+if bash scripts/build_book.sh; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi
+
+mkdir -p _build
+RESULTS="$ROOT/_build/test-results.xml"
+rm -f "$RESULTS"
+"$PY" -m pytest tests chapters --nbval --nbval-current-env \
+  --ignore-glob='*.ipynb_checkpoints*' -p no:cacheprovider -rfEs \
+  --junitxml="$RESULTS" "$@"
+code=$?
+# 5 = nothing collected (e.g. no notebooks and no tests): not a failure by itself.
+if [ "$code" -eq 5 ]; then code=0; fi
+
+read -r passed failed skipped < <("$PY" - "$RESULTS" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 1, 0); raise SystemExit
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = sum(int(s.get("tests", 0)) for s in suites)
+failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skipped = sum(int(s.get("skipped", 0)) for s in suites)
+print(tests - failed - skipped, failed, skipped)
+PYEOF
+)
+passed=$((passed + build_passed)); failed=$((failed + build_failed))
+END=$(date +%s.%N)
+WALL=$(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }')
+echo "run_tests: wall time ${WALL} s (book build counted as one test; ${skipped} skipped)"
+echo "${passed} passed, ${failed} failed"
+if [ "$code" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi

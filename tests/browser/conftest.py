@@ -1,0 +1,96 @@
+"""Fixtures for the browser tests: the built site on 127.0.0.1 and Debian's chromium.
+
+Every request whose host is not loopback is aborted and recorded (`page_watch.blocked`),
+together with console errors and uncaught page errors, so tests can assert that a page
+is self-contained and error-free.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(html_dir) -> str:
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (/usr/bin/chromium); `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        # launch() always starts with a fresh temporary profile (--user-data-dir) of its
+        # own; the flags keep chromium from calling Google's hosts on this closed network.
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageWatch:
+    page: object
+    blocked: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return ([f"blocked off-host request: {u}" for u in self.blocked]
+                + [f"console error: {m}" for m in self.console_errors]
+                + [f"page error: {m}" for m in self.page_errors])
+
+
+@pytest.fixture()
+def page_watch(browser):
+    context = browser.new_context(locale="da-DK", java_script_enabled=True)
+    watch = PageWatch(page=None)
+
+    def route(route_obj):
+        url = route_obj.request.url
+        host = urlsplit(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+            route_obj.continue_()
+        else:
+            watch.blocked.append(url)
+            route_obj.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(
+        f"{msg.text} ({msg.location.get('url', '')})"))
+    page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
+    watch.page = page
+    try:
+        yield watch
+    finally:
+        context.close()
