@@ -212,3 +212,35 @@ def test_map_chart_renders():
     assert "Geodatastyrelsen & Danske Kommuner (DAGI)" in text
     assert '"mercator"' in text
     assert svg(spec).startswith("<svg")
+
+
+def test_map_chart_keeps_missing_municipalities_grey():
+    codes = [c for c in A.REGION_SJAELLAND if c != "336"]
+    frame = pd.DataFrame({"area_code": codes, "value": [float(i) for i in range(len(codes))]})
+    spec = map_chart(frame, title="Test", unit="%").to_dict()
+    text = json.dumps(spec, ensure_ascii=False)
+    assert '"invalid": null' in text and "ingen data" in text and "Grå: ingen data" in text
+    assert svg(spec).startswith("<svg")
+
+
+def _y_axes(node):
+    """Every y encoding's axis in a (layered) spec."""
+    found = []
+    if isinstance(node, dict):
+        enc = node.get("encoding", {})
+        if isinstance(enc.get("y"), dict) and "axis" in enc["y"]:
+            found.append(enc["y"]["axis"])
+        for value in node.values():
+            found += _y_axes(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _y_axes(value)
+    return found
+
+
+def test_rank_axis_shows_whole_places_reversed():
+    rows = [dict(r, unit="rang") for r in series("340", [2015, 2016, 2017], start=41)]
+    spec = indicator_chart(Data(rec(unit="rang", direction="down", measures=["level"]), rows)).to_dict()
+    axes = [a for a in _y_axes(spec) if a]
+    assert axes and all(a.get("format") == "d" and a.get("tickMinStep") == 1 for a in axes)
+    vlc.vegalite_to_svg(spec)

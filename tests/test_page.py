@@ -169,3 +169,52 @@ def test_sdg_matrix_real_catalog():
     head = markup.split("</thead>")[0]
     assert head.count('class="v26-sdg"') == 10
     assert markup.count('<th scope="row">') == 20
+
+
+def test_status_counts_and_summary():
+    rows = [dict(goal="A", status="on_track"), dict(goal="B", status="not_assessable"),
+            dict(goal="C", status="on_track")]
+    counts = page.status_counts(rows)
+    assert [c["status"] for c in counts] == ["achieved", "on_track", "moderate", "limited", "deterioration",
+                                             "not_assessable"]
+    by = {c["status"]: c for c in counts}
+    assert by["on_track"]["count"] == 2 and by["on_track"]["goals"] == ["A", "C"]
+    assert by["achieved"]["count"] == 0 and sum(c["count"] for c in counts) == 3
+    markup = page.status_summary(rows).html
+    assert "Status for 3 mål i alt" in markup and "På rette vej" in markup and "(A; C)" in markup
+
+
+def _map_data():
+    from helpers.areas import REGION_SJAELLAND
+    rows = [row(code, 2023, 1000 + i, name) for i, (code, name) in enumerate(sorted(REGION_SJAELLAND.items()))
+            if code != "336"]  # Stevns has no value
+    # a second, municipal version for Holbæk at the same period: the map keeps the covering source
+    rows.append(row("316", 2023, 5, "Holbæk", url="https://holbaek.dk/x") | {"publisher": "Holbæk Kommune"})
+    rows.append(row("340", 2022, 7, "Sorø"))  # another period: not on the map
+    return Data(RECORD, rows)
+
+
+def test_map_rows_one_row_per_municipality_from_one_source():
+    rows = page.map_rows("pop", "2023", data=_map_data())
+    assert len(rows) == 16 and rows["area_code"].is_unique
+    assert set(rows["publisher"]) == {"Danmarks Statistik"}
+    assert "336" not in set(rows["area_code"]) and rows.iloc[0]["area_code"] == "340"
+
+
+def test_map_block_csv_attribution_and_missing():
+    markup = page.map_block("pop", "2023", data=_map_data()).html
+    assert "Geodatastyrelsen &amp; Danske Kommuner (DAGI)" in markup
+    assert "ingen data" in markup and "Stevns" in markup and "16 af 17" in markup
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="pop-2023.csv"', markup)
+    csv = pd.read_csv(io.StringIO(base64.b64decode(m.group(1)).decode("utf-8")), dtype=str, keep_default_na=False)
+    assert len(csv) == 16 and "source_url" in csv and "quote" in csv
+    assert page.map_block("pop", "2023", data=_map_data()).html == markup  # deterministic
+    table = page.map_table("pop", "2023", data=_map_data()).html
+    assert table.count("<tr>") == 17  # header + 16 rows
+
+
+def test_map_sources_only_map_rows(monkeypatch):
+    monkeypatch.setattr(page, "_load", lambda indicator_id: _map_data())
+    markup = page.map_sources([("pop", "2023")]).html
+    assert "holbaek.dk" not in markup and "Folketal 7<" not in markup
+    assert "<q>Folketal 1011</q>" in markup  # Sorø's row (listed first) is quoted

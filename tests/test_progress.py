@@ -237,3 +237,12 @@ def test_latest_retrieval_wins_for_conflicting_versions():
     rows = soro((2015, 100)) + [row("340", 2020, 120, retrieved="2023-01-01", origin="a"),
                                 row("340", 2020, 110, retrieved="2024-05-01", origin="b")]
     assert assess(Data(rec("up"), rows)).latest_value == 110
+
+
+def test_projection_notes_are_recognised_but_a_named_forecast_document_is_not():
+    from helpers.progress import is_projection
+    assert is_projection("Projection (DST fremskrivning 2020).")
+    assert is_projection("Forecast (kommunal prognose), not observation.")
+    assert is_projection("Fremskrivning: Sorø Kommune's own befolkningsprognose 2022-28")
+    # An observed figure whose note only names the forecast document it was quoted from.
+    assert not is_projection("Næstved byråd (befolkningsprognose 2014-2023).")

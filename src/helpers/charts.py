@@ -56,6 +56,15 @@ def unit_label(unit: str) -> str:
     return UNIT_LABELS.get(unit.lower(), unit)
 
 
+RANK_AXIS_TITLE = "Placering (nr. 1 er bedst)"
+
+
+def is_rank(unit: str) -> bool:
+    """Rank units ('rang', 'rang (af 17 ...)'): lower is better, so the value axis is reversed
+    (best placement at the top / left) and an index view makes no sense."""
+    return "rang" in str(unit or "").lower()
+
+
 def value_format(decimals: int) -> str:
     return f",.{max(0, int(decimals))}f"
 
@@ -126,6 +135,15 @@ def _select_areas(frame: pd.DataFrame, record, areas) -> pd.DataFrame:
     if not wanted:
         return frame
     mask = codes.isin(wanted) | codes.str.startswith(A.SORO + ":")
+    return frame[mask] if mask.any() else frame
+
+
+def _record_unit_rows(frame: pd.DataFrame, record) -> pd.DataFrame:
+    """Rows in the record's unit when a series mixes units (e.g. pct and personer for the same
+    period): one chart has one value axis. Unchanged when no row has the record's unit."""
+    if "unit" not in frame or frame["unit"].astype(str).nunique() <= 1:
+        return frame
+    mask = frame["unit"].astype(str) == str(rget(record, "unit", "") or "")
     return frame[mask] if mask.any() else frame
 
 
@@ -210,7 +228,7 @@ def prepare(data, areas=None, population=None) -> Prepared:
     unit = unit_label(rget(record, "unit", "") or (frame["unit"].iloc[0] if len(frame) and "unit" in frame else ""))
     if frame.empty:
         return Prepared("empty", frame, pd.DataFrame(), unit=unit)
-    frame = _select_areas(frame, record, areas)
+    frame = _record_unit_rows(_select_areas(frame, record, areas), record)
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame = frame[values.notna()]
     if frame.empty:
@@ -352,7 +370,8 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
         alt.param(name=P_TO, value=y1, bind=alt.binding_range(min=y0, max=y1, step=1, name="Til år ")),
     ]
     options = [MEASURE_LEVEL]
-    if measure_options:
+    rank = is_rank(prep.unit)
+    if measure_options and not rank:
         options.append(MEASURE_INDEX)
         if prep.has_per_1000:
             options.append(MEASURE_PER_1000)
@@ -390,12 +409,16 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
     color = alt.Color("omraade:N", title="Område",
                       scale=alt.Scale(domain=prep.order, range=prep.colors),
                       legend=alt.Legend(orient="bottom", columns=4, symbolType="stroke", symbolStrokeWidth=3))
-    x = alt.X("start:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount=8))
-    y_title = prep.unit or "Værdi"
+    # Short spans: one tick per year, so a year label is never repeated ("2015 2015 2016").
+    ticks = alt.TimeIntervalStep(interval="year", step=1) if y1 - y0 < 8 else 8
+    x = alt.X("start:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount=ticks))
+    y_title = RANK_AXIS_TITLE if rank else (prep.unit or "Værdi")
     # An axis title cannot follow a parameter; with a measure choice a text mark above the plot
     # names what the y axis shows.
-    y = alt.Y("vist:Q", title=None if len(options) > 1 else y_title, axis=alt.Axis(format=",~f"),
-              scale=alt.Scale(zero=False))
+    # A rank is a whole number: no "41,5" ticks between places.
+    y_axis = alt.Axis(format="d", tickMinStep=1) if rank else alt.Axis(format=",~f")
+    y = alt.Y("vist:Q", title=None if len(options) > 1 else y_title, axis=y_axis,
+              scale=alt.Scale(zero=False, reverse=rank))
     tooltip = [
         alt.Tooltip("omraade:N", title="Område"),
         alt.Tooltip("periode:N", title="Periode"),
@@ -482,7 +505,8 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
     base = alt.Chart(plot).transform_calculate(
         fremhaev=f"datum.omraade === '{A.AREA_NAMES[A.SORO]}' ? 'ja' : 'nej'",
         etiket="datum.periode === 'uden dato' ? '' : datum.periode")
-    enc = dict(y=y, x=alt.X("vaerdi:Q", title=prep.unit or "Værdi", axis=alt.Axis(format=",~f")),
+    x_title = f"{prep.unit}: nr. 1 er bedst (kort søjle = god placering)" if is_rank(prep.unit) else (prep.unit or "Værdi")
+    enc = dict(y=y, x=alt.X("vaerdi:Q", title=x_title, axis=alt.Axis(format=",~f")),
                color=color, tooltip=tooltip)
     if multi:
         enc["yOffset"] = alt.YOffset("gruppe:N", title="Gruppe")
@@ -500,6 +524,16 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
     return chart
 
 
+def compare_rows(data, areas=None) -> pd.DataFrame:
+    """The snapshot rows behind `bar_compare_chart(data, areas)`: the latest row per area."""
+    record, frame = record_of(data), frame_of(data)
+    if frame.empty:
+        return frame
+    frame = _record_unit_rows(_select_areas(frame, record, areas), record)
+    frame = frame[pd.to_numeric(frame["value"], errors="coerce").notna()]
+    return _latest_per_area(frame) if len(frame) else frame
+
+
 def bar_compare_chart(data, areas=None, title=None) -> alt.Chart:
     """Horizontal bars: the latest value of each area (for indicators with one period)."""
     record = record_of(data)
@@ -507,8 +541,7 @@ def bar_compare_chart(data, areas=None, title=None) -> alt.Chart:
     title = title if title is not None else rget(record, "title", None)
     if frame.empty:
         return _empty_chart("Ingen tal at vise", title)
-    frame = _select_areas(frame, record, areas)
-    frame = frame[pd.to_numeric(frame["value"], errors="coerce").notna()]
+    frame = compare_rows(data, areas)
     if frame.empty:
         return _empty_chart("Ingen tal at vise", title)
 
@@ -516,7 +549,7 @@ def bar_compare_chart(data, areas=None, title=None) -> alt.Chart:
         pass
     holder = _D()
     holder.record = record
-    holder.data = _latest_per_area(frame)
+    holder.data = frame
     prep = prepare(holder)
     if prep.mode == "line":  # latest rows of different periods: still a comparison
         prep.mode = "bar"
@@ -544,20 +577,21 @@ def map_chart(values_frame: pd.DataFrame, geo=None, title=None, value_title="Væ
         props["vaerdi"] = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
         props["periode"] = periods.get(code, "")
         props["navn"] = props.get("name", code)
+        from helpers.page import fmt_value
+        props["vaerdi_tekst"] = "ingen data" if props["vaerdi"] is None else fmt_value(props["vaerdi"], decimals, unit)
         features.append({"type": "Feature", "geometry": feat["geometry"], "properties": props})
     data = alt.Data(values=features, format=alt.DataFormat(type="json"))
-    fmt = value_format(decimals)
 
-    fill = alt.condition("isValid(datum.properties.vaerdi)",
+    fill = alt.condition("!isValid(datum.properties.vaerdi)", alt.value("#d9d9d9"),  # grey: ingen data
                          alt.Color("properties.vaerdi:Q", title=f"{value_title}{' (' + unit + ')' if unit else ''}",
                                    scale=alt.Scale(scheme="blues"),
-                                   legend=alt.Legend(format=",~f", orient="right")),
-                         alt.value("#eeeeee"))
-    base = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=0.7).encode(
+                                   legend=alt.Legend(format=",~f", orient="right")))
+    # invalid=None: municipalities without a value are drawn (grey, "ingen data"), not dropped.
+    base = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=0.7, invalid=None).encode(
         color=fill,
         tooltip=[alt.Tooltip("properties.navn:N", title="Kommune"),
                  alt.Tooltip("properties.periode:N", title="Periode"),
-                 alt.Tooltip("properties.vaerdi:Q", title=value_title, format=fmt)],
+                 alt.Tooltip("properties.vaerdi_tekst:N", title=value_title)],
     ).project(type="mercator")
     soro = alt.Chart(data).transform_filter(f"datum.properties.code === '{A.SORO}'").mark_geoshape(
         fill=None, stroke=A.SORO_COLOR, strokeWidth=2.5).project(type="mercator")
@@ -571,7 +605,9 @@ def map_chart(values_frame: pd.DataFrame, geo=None, title=None, value_title="Væ
     layered = alt.layer(*layers).properties(width=460, height=420)
     if title:
         layered = layered.properties(title=alt.Title(title, anchor="start"))
-    note = alt.Chart(alt.Data(values=[{"t": ATTRIBUTION}])).mark_text(
+    any_missing = any(f["properties"]["vaerdi"] is None for f in features)
+    note_text = ("Grå: ingen data. " if any_missing else "") + ATTRIBUTION
+    note = alt.Chart(alt.Data(values=[{"t": note_text}])).mark_text(
         align="left", baseline="top", fontSize=10, color="#555").encode(
         text="t:N", x=alt.value(0), y=alt.value(0)).properties(width=460, height=14)
     return alt.vconcat(layered, note, spacing=4).configure_view(stroke=None)

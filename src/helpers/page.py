@@ -266,7 +266,7 @@ def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
         if len(soro) > 1:
             text += f"; første værdi {fmt_value(first['value'], decimals, unit)} ({first['period'] or 'uden dato'})"
         text += "."
-    else:
+    elif not rows["area_code"].astype(str).map(A.is_soro_or_local).any():  # places in Sorø are named above
         text += " Der er ingen tal for Sorø."
     target = rget(record, "target", None)
     if target and rget(target, "text", ""):
@@ -275,30 +275,46 @@ def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
     return text
 
 
-def chart_block(indicator_id: str, data=None, caption: str | None = None, **chart_kwargs) -> Html:
-    """One HTML output: chart, caption, 'Hent data (CSV)' link and a screen-reader description."""
+def chart_block(indicator_id: str, data=None, caption: str | None = None, compare: bool = False,
+                **chart_kwargs) -> Html:
+    """One HTML output: chart, caption, 'Hent data (CSV)' link and a screen-reader description.
+
+    `compare=True` draws the latest value of each area as bars (charts.bar_compare_chart; only
+    `areas` and `title` apply), for series that are a single period for most areas."""
     from helpers import charts, render
     data = data if data is not None else _load(indicator_id)
     record = record_of(data)
     areas = chart_kwargs.get("areas")
-    prep = charts.prepare(data, areas, population=chart_kwargs.get("population"))
-    chart = charts.indicator_chart(data, **chart_kwargs)
-    rows = prep.rows.reset_index(drop=True)
-    description = describe_chart(data, rows, prep.mode)
+    if compare:
+        chart = charts.bar_compare_chart(data, areas=areas, title=chart_kwargs.get("title"))
+        rows = charts.compare_rows(data, areas)
+        rows = rows.sort_values(["area_code", "period_start", "period", "sex", "age", "origin"],
+                                kind="stable").reset_index(drop=True)
+        mode = "bar" if len(rows) else "empty"
+    else:
+        prep = charts.prepare(data, areas, population=chart_kwargs.get("population"))
+        chart = charts.indicator_chart(data, **chart_kwargs)
+        rows = prep.rows.reset_index(drop=True)
+        mode = prep.mode
+    description = describe_chart(data, rows, mode)
     if caption is None:
         caption = rget(record, "description", "") or ""
     publishers = sorted(set(rows["publisher"].astype(str))) if len(rows) else []
     hint = ""
-    if prep.mode == "line":
+    if mode == "line":
+        rank = charts.is_rank(prep.unit)
+        index_offered = chart_kwargs.get("measure_options", True) and not rank
         hint = (" Klik på et område i forklaringen for at fremhæve det (skift-klik for flere). Skyderne vælger "
-                "perioden; 'Indeks' sætter første år i perioden = 100 for hvert område. Linjer forbindes kun "
-                "mellem år, der følger hinanden; et hul i linjen er et år uden tal.")
+                "perioden."
+                + (" 'Indeks' sætter første år i perioden = 100 for hvert område." if index_offered else "")
+                + (" Placeringsaksen er vendt: nr. 1 (bedst) står øverst." if rank else "")
+                + " Linjer forbindes kun mellem år, der følger hinanden; et hul i linjen er et år uden tal.")
     parts = [STYLE, '<figure class="v26-chart">', render.chart_html(chart, description=description),
              f'<figcaption class="v26-caption">{esc(caption)}{esc(hint)}'
              + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "") + "</figcaption>"]
     if len(rows):
         parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}.csv">'
-                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} rækker med kilder)</span></p>')
+                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} {"række" if len(rows) == 1 else "rækker"} med kilder)</span></p>')
     parts.append("</figure>")
     return Html("".join(parts), f"Diagram: {rget(record, 'title', indicator_id)}")
 
@@ -329,7 +345,11 @@ def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             shown = {"suppressed": "diskretioneret", "missing": "mangler"}.get(rec.get("value_flag", ""), "–")
         else:
-            shown = fmt_number(value, decimals)
+            # A row in another unit than the record's (personer next to pct) keeps whole numbers whole.
+            other_unit = str(rec.get("unit", "")) != str(rget(record, "unit", "") or rec.get("unit", ""))
+            shown = fmt_number(value, 0 if other_unit and float(value).is_integer() else decimals)
+            if str(rec.get("unit", "")).lower() == "årstal":  # a year has no thousands separator: 2050
+                shown = fmt_number(value, 0).replace(".", "")
         source = esc(rec.get("publisher", ""))
         if rec.get("table"):
             source += f", tabel {esc(rec['table'])}"
@@ -432,9 +452,9 @@ def missing_items(goal_id: str, catalog=None, loader=None) -> list[dict]:
         if rget(record, "data_available", True) is False:
             why = rget(record, "missing_reason", "") or "Der findes ingen tal."
         else:
-            has = (len(frame) and (frame["area_code"].astype(str) == A.SORO).any()
-                   and pd.to_numeric(frame.loc[frame["area_code"].astype(str) == A.SORO, "value"],
-                                     errors="coerce").notna().any())
+            local = frame["area_code"].astype(str).map(A.is_soro_or_local) if len(frame) else None
+            has = (len(frame) and local.any()  # Sorø itself or a place inside it (340:<slug>)
+                   and pd.to_numeric(frame.loc[local, "value"], errors="coerce").notna().any())
             if has:
                 continue
             why = "Ingen tal for Sorø i de indsamlede kilder" + (
@@ -452,7 +472,8 @@ def missing_block(goal_id: str, catalog=None, loader=None) -> Html:
         return Html(f'{STYLE}<p class="v26-muted">Alle målets indikatorer har tal for Sorø.</p>', "Mangler: ingen")
     lis = []
     for item in items:
-        live = f" <em>Kan udfyldes fra:</em> {item['live']}." if item["live"] else " Ingen kendt løbende kilde."
+        live = (f" <em>Kan udfyldes fra:</em> {item['live'].rstrip('.')}." if item["live"]
+                else " Ingen kendt løbende kilde.")
         lis.append(f"<li><strong>{esc(item['title'])}</strong> <span class=\"v26-muted\">({esc(item['id'])})</span>: "
                    f"{esc(item['why'])}{live}</li>")
     markup = (f'{STYLE}<div class="v26-box v26-missing" style="border-left-color:#999"><p><strong>Det mangler vi tal '
@@ -510,6 +531,7 @@ def scorecard_rows(catalog=None, loader=None) -> list[dict]:
                         last = soro.sort_values(["period_end", "period"]).iloc[-1]
                         row["latest"] = fmt_value(last["value"], _decimals(record, soro), rget(record, "unit", ""))
                         row["period"] = last["period"] or "uden dato"
+                        row["sort_value"] = float(last["value"])
                 row["trend"] = _trend(result)
             except Exception:  # a broken indicator must not hide the other goals
                 row["indicator"] = f"{headline} (kunne ikke indlæses)"
@@ -568,6 +590,31 @@ def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Htm
     return Html(markup, f"Scorekort: {len(rows)} mål")
 
 
+def status_counts(rows=None, catalog=None, loader=None) -> list[dict]:
+    """Goals per status from `scorecard_rows()` (or the given rows), every status in STATUS_ORDER:
+    [{status, label, count, goals: [goal titles]}], zero counts included."""
+    rows = scorecard_rows(catalog, loader) if rows is None else rows
+    counts = []
+    for status in sorted(STATUS_ORDER, key=STATUS_ORDER.get):
+        goals = [r["goal"] for r in rows if r["status"] == status]
+        counts.append(dict(status=status, label=LABELS_DA.get(status, status), count=len(goals), goals=goals))
+    return counts
+
+
+def status_summary(rows=None, catalog=None, loader=None) -> Html:
+    """A short list: how many goals have each status (badge, count, the goals' titles)."""
+    counts = status_counts(rows, catalog, loader)
+    total = sum(c["count"] for c in counts)
+    items = []
+    for c in counts:
+        goals = f' <span class="v26-muted">({esc("; ".join(c["goals"]))})</span>' if c["goals"] else ""
+        items.append(f"<li>{status_badge(c['status'], c['label'])} <strong>{c['count']}</strong> "
+                     f"mål{goals}</li>")
+    markup = (f'{STYLE}<div class="v26-status-summary"><p><strong>Status for {total} mål i alt</strong></p>'
+              f'<ul style="list-style:none;padding-left:0">{"".join(items)}</ul></div>')
+    return Html(markup, "Status: " + ", ".join(f"{c['label']} {c['count']}" for c in counts))
+
+
 # ------------------------------------------------------------------ SDG matrix
 def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
     """Goals x the vision's ten SDGs, a linked mark where the book relates a goal to an SDG."""
@@ -599,3 +646,97 @@ def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
               f'</caption><thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               f'<p class="v26-muted">{esc(note)}</p>')
     return Html(markup, f"Verdensmål: {len(goals)} mål")
+
+
+# ------------------------------------------------------------------ region map
+def map_rows(indicator_id: str, period: str, data=None, sex: str = "i alt", age: str = "i alt") -> pd.DataFrame:
+    """The rows a Region Sjælland map shows: at most one per municipality with a value at `period`.
+
+    Where a municipality has several rows (e.g. Statistics Denmark's figure and the municipality's
+    own), the row from the source (publisher + source_url) covering most municipalities in that
+    period is kept, so the map compares numbers from one source wherever the snapshot allows."""
+    data = data if data is not None else _load(indicator_id)
+    frame = frame_of(data)
+    if frame.empty:
+        return frame
+    work = frame[frame["area_code"].astype(str).isin(A.REGION_SJAELLAND)
+                 & (frame["period"].astype(str) == str(period))].copy()
+    for column, wanted in (("sex", sex), ("age", age)):
+        if wanted is not None and column in work and (work[column].astype(str) == wanted).any():
+            work = work[work[column].astype(str) == wanted]
+    work = work[pd.to_numeric(work["value"], errors="coerce").notna()]
+    if work.empty:
+        return work
+    source = work["publisher"].astype(str) + "\u0000" + work["source_url"].astype(str)
+    coverage = work.assign(_s=source).groupby("_s")["area_code"].nunique()
+    work["_rank"] = [(-int(coverage[s]), s) for s in source]
+    work["_k"] = [A.sort_key(c) for c in work["area_code"].astype(str)]
+    work = work.sort_values(["_k", "_rank", "origin"], kind="stable").drop_duplicates("area_code")
+    return work.drop(columns=["_rank", "_k"]).reset_index(drop=True)
+
+
+def map_block(indicator_id: str, period: str, data=None, title: str | None = None, caption: str | None = None,
+              sex: str = "i alt", age: str = "i alt") -> Html:
+    """Region Sjælland map of one indicator and period: map, caption with the missing municipalities
+    (grey, 'ingen data'), sources, the DAGI boundary attribution and a 'Hent data (CSV)' link."""
+    from helpers import charts, render
+    from helpers.geo import ATTRIBUTION
+    data = data if data is not None else _load(indicator_id)
+    record = record_of(data)
+    rows = map_rows(indicator_id, period, data=data, sex=sex, age=age)
+    name = rget(record, "title", indicator_id)
+    unit = charts.unit_label(rget(record, "unit", ""))
+    decimals = _decimals(record, rows)
+    values = pd.DataFrame({"area_code": rows["area_code"].astype(str) if len(rows) else [],
+                           "value": pd.to_numeric(rows["value"], errors="coerce") if len(rows) else [],
+                           "period": rows["period"].astype(str) if len(rows) else []})
+    chart = charts.map_chart(values, title=title or f"{name}, {period}", value_title=name,
+                             unit=unit, decimals=decimals)
+    present = set(values["area_code"])
+    missing = [A.REGION_SJAELLAND[c] for c in sorted(A.REGION_SJAELLAND, key=A.REGION_SJAELLAND.get)
+               if c not in present]
+    total = len(A.REGION_SJAELLAND)
+    text = f"Kort over Region Sjællands {total} kommuner farvet efter {name}, {period}: {len(present)} af {total} har et tal."
+    if len(values):
+        ordered = values.sort_values(["value", "area_code"])
+        low, high = ordered.iloc[0], ordered.iloc[-1]
+        text += (f" Lavest: {A.area_label(low['area_code'])} ({fmt_value(low['value'], decimals, unit)});"
+                 f" højest: {A.area_label(high['area_code'])} ({fmt_value(high['value'], decimals, unit)}).")
+        soro = values[values["area_code"] == A.SORO]
+        text += (f" Sorø: {fmt_value(soro['value'].iloc[0], decimals, unit)}." if len(soro)
+                 else " Der er intet tal for Sorø.")
+    if missing:
+        text += f" Ingen data (grå): {', '.join(missing)}."
+    text += " Tallene findes i tabellen og i CSV-filen under kortet."
+    if caption is None:
+        caption = rget(record, "description", "") or ""
+    publishers = sorted(set(rows["publisher"].astype(str))) if len(rows) else []
+    note = (f" Sorø er fremhævet med kant. Kommuner uden tal for perioden er grå (ingen data): {', '.join(missing)}."
+            if missing else f" Sorø er fremhævet med kant. Alle {total} kommuner har et tal for perioden.")
+    parts = [STYLE, '<figure class="v26-chart v26-map">', render.chart_html(chart, description=text),
+             f'<figcaption class="v26-caption">{esc(caption)} Periode: {esc(period)}.{esc(note)}'
+             + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "")
+             + f'<br><span class="v26-muted">{esc(ATTRIBUTION)}</span></figcaption>']
+    if len(rows):
+        parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}-{esc(period)}.csv">'
+                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} {"række" if len(rows) == 1 else "rækker"} med kilder)</span></p>')
+    parts.append("</figure>")
+    return Html("".join(parts), f"Kort: {name}, {period}")
+
+
+def map_table(indicator_id: str, period: str, data=None, sex: str = "i alt", age: str = "i alt",
+              collapsed: bool = True) -> Html:
+    """The rows behind `map_block` (same selection) as a data_table."""
+    data = data if data is not None else _load(indicator_id)
+    rows = map_rows(indicator_id, period, data=data, sex=sex, age=age)
+    return data_table(indicator_id, data={"record": record_of(data), "data": rows}, collapsed=collapsed)
+
+
+def map_sources(items, max_quotes: int = 3) -> Html:
+    """sources_block limited to the rows shown on maps; `items` = [(indicator_id, period), ...]
+    (one period per indicator)."""
+    datas = {}
+    for indicator_id, period in items:
+        data = _load(indicator_id)
+        datas[indicator_id] = {"record": record_of(data), "data": map_rows(indicator_id, period, data=data)}
+    return sources_block([i for i, _ in items], datas=datas, max_quotes=max_quotes)

@@ -55,7 +55,9 @@ DEFAULT_TARGET_YEAR = 2026  # the vision's horizon, used when a reference target
 PERIOD_PREFERENCE = ("year", "date", "quarter", "month", "school_year")
 ANNUAL_TYPES = set(PERIOD_PREFERENCE)
 
-_PROJECTION = re.compile(r"fremskriv|prognose|projection|projected|forecast", re.IGNORECASE)
+# "fremskriv" anywhere (befolkningsfremskrivning) marks a projection; "prognose" only as a word of its
+# own: an observed 1 January figure quoted from a forecast document names it "(befolkningsprognose ...)".
+_PROJECTION = re.compile(r"fremskriv|\b(prognose|projection|projected|forecast)", re.IGNORECASE)
 _TARGET_ROW = re.compile(r"\b(target|målsætning|måltal|mål for)\b", re.IGNORECASE)
 
 
