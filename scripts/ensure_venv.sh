@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv when missing and install the pinned requirements into it (quietly).
-# Re-installs only when requirements.txt (or pyproject.toml) changed since the last install.
+# constraints.txt pins the whole tested dependency tree, so a fresh machine gets the same versions.
+# Re-installs only when requirements.txt, constraints.txt or pyproject.toml changed since the last install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -10,9 +11,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 STAMP="$VENV/.requirements.sha256"
-WANT="$(cat "$ROOT/requirements.txt" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+WANT="$(cat "$ROOT/requirements.txt" "$ROOT/constraints.txt" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "ensure_venv: installing requirements.txt"
-  (cd "$ROOT" && "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -r requirements.txt)
+  (cd "$ROOT" && "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -r requirements.txt -c constraints.txt)
   echo "$WANT" > "$STAMP"
 fi
