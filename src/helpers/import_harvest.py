@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import shutil
 import sys
 from collections import defaultdict
@@ -27,15 +26,13 @@ from helpers import paths
 from helpers.periods import KINDS, PeriodError, parse_period
 from helpers.snapshot import (
     COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, list_indicators,
-    merge_live, read_indicator, snapshot_path, validate_frame, write_indicator,
+    merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame, write_indicator,
 )
 
 HARVEST_COLUMNS = ["indicator_id", "indicator_da", "area_code", "area_name", "period", "value", "unit",
                    "sex", "age", "source_publisher", "source_table", "source_url", "excerpt", "note"]
 # Files of the harvest folder that belong to it; anything else there is not copied.
 HARVEST_PATTERNS = ("*.csv", "*.tables.md", "README.md")
-MUNICIPALITY_CODE = re.compile(r"[0-9]{3}")
-KOMMUNE_SUFFIX = " Kommune"
 
 
 class HarvestError(ValueError):
@@ -68,13 +65,6 @@ def copy_harvest(source: Path, target: Path) -> None:
         if not dst.exists() or dst.read_bytes() != src.read_bytes():
             shutil.copyfile(src, dst)
             dst.chmod(0o644)
-
-
-def normalise_area_name(area_code: str, area_name: str) -> str:
-    # Only municipalities: 'Frederiksberg (Sorø Kommune)' is a town and keeps its name.
-    if MUNICIPALITY_CODE.fullmatch(area_code) and area_name.endswith(KOMMUNE_SUFFIX):
-        return area_name[: -len(KOMMUNE_SUFFIX)]
-    return area_name
 
 
 def read_harvest_csv(path: Path) -> list[dict]:

@@ -42,7 +42,7 @@ from typing import Any, Callable, Mapping, Sequence
 import pandas as pd
 
 from helpers import paths
-from helpers.snapshot import KEY, merge_live  # noqa: F401  (re-exported for callers of refresh)
+from helpers.snapshot import KEY, merge_live, normalise_area_name  # noqa: F401  (KEY, merge_live re-exported)
 from helpers.statbank import DEFAULT_BASE_URL, StatbankClient, StatbankError, StatbankOffline, TableInfo
 
 PUBLISHER = "Danmarks Statistik"
@@ -140,13 +140,6 @@ def build_query(indicator_id: str, record: Any, live: LiveSource) -> dict[str, l
     return query
 
 
-def _area_name(code: str, text: str) -> str:
-    # As published, but 'Sorø Kommune' -> 'Sorø' for municipalities (as helpers.import_harvest).
-    if re.fullmatch(r"[0-9]{3}", code) and text.endswith(" Kommune"):
-        return text[: -len(" Kommune")]
-    return text
-
-
 def _sex_label(code: str, text: str) -> str:
     lowered = text.strip().casefold()
     if code.casefold() in TOTAL_CODES or lowered in {"i alt", "køn i alt", "begge køn"}:
@@ -196,7 +189,7 @@ def live_rows(indicator_id: str, live: LiveSource, info: TableInfo, frame: pd.Da
             period = parse_period(period_label)
         except PeriodError as exc:
             raise RefreshError(f"{info.id}: {exc}") from None
-        area_name = _area_name(code, area_var.text_of(code))
+        area_name = normalise_area_name(code, area_var.text_of(code))
         note = ""
         if record["suppressed"]:
             value, flag = None, "suppressed"

@@ -37,6 +37,8 @@ INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
 # Statistics Denmark codes are alphanumeric; local places add ':<slug>'.
 AREA_CODE = re.compile(r"([0-9A-Za-z]+(:[a-z0-9-]+)?)?")
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+MUNICIPALITY_CODE = re.compile(r"[0-9]{3}")
+KOMMUNE_SUFFIX = " Kommune"
 
 
 class SnapshotError(ValueError):
@@ -265,3 +267,10 @@ def merge_live(existing: pd.DataFrame, live: pd.DataFrame) -> tuple[pd.DataFrame
     parts = [p for p in (kept, live) if len(p)]
     merged = pd.concat(parts, ignore_index=True) if parts else live.iloc[0:0]
     return merged, sum(drop)
+
+
+def normalise_area_name(area_code: str, area_name: str) -> str:
+    # Only municipalities: 'Frederiksberg (Sorø Kommune)' is a town and keeps its name.
+    if MUNICIPALITY_CODE.fullmatch(area_code) and area_name.endswith(KOMMUNE_SUFFIX):
+        return area_name[: -len(KOMMUNE_SUFFIX)]
+    return area_name
