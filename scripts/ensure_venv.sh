@@ -3,6 +3,8 @@
 # constraints.txt pins the whole tested dependency tree, so a fresh machine gets the same versions.
 # Re-installs only when requirements.txt, constraints.txt or pyproject.toml changed since the last install.
 set -euo pipefail
+# VISION_SKIP_VENV=1: use the existing .venv as it is (parallel work trees sharing one venv).
+if [ "${VISION_SKIP_VENV:-}" = "1" ]; then exit 0; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-python3}"
