@@ -73,10 +73,31 @@ def test_direction_down_flips_sign():
     assert assess(Data(rec("down"), soro((2015, 100), (2020, 110)))).status == "deterioration"
 
 
-def test_rank_unit_lower_is_better_even_if_record_says_up():
+def test_rank_without_place_target_is_compared_plainly_not_assessed():
     a = assess(Data(rec("up", unit="rang"), soro((2016, 20), (2021, 10))))
-    assert a.status == "on_track"
-    assert "Rang" in a.method_da
+    # no growth rate of a place: the reason compares the places and gives no status
+    assert a.status == "not_assessable" and a.cagr is None
+    assert "nr. 20 (2016) → nr. 10 (2021)" in a.reason_da and "10 pladser bedre" in a.reason_da
+    assert (a.trend, a.trend_good) == ("down", True)  # lower place is better even if the record says up
+    assert "Rang" in a.method_da and a.deviations == ["rank_places"]
+
+
+@pytest.mark.parametrize("unit,flag", [("placering", False), ("antal", True)])
+def test_rank_by_placering_unit_or_record_flag(unit, flag):
+    r = rec("up", unit=unit)
+    if flag:
+        r["rank"] = True
+    a = assess(Data(r, soro((2016, 20), (2021, 21))))
+    assert a.status == "not_assessable" and "1 plads dårligere" in a.reason_da
+
+
+def test_rank_with_place_target_uses_places_per_year():
+    t = {"kind": "level", "value": 5, "year": 2026}
+    a = assess(Data(rec("down", t, unit="rang"), soro((2016, 20), (2021, 10))))
+    # 10 places up in 5 years = 2 a year; 15 places needed in 10 years = 1.5 a year -> ratio 1.33
+    assert a.cagr is None and a.ratio == pytest.approx(2 / 1.5)
+    assert a.status == "on_track" and a.method == "rank_places"
+    assert "pladser" in a.reason_da
 
 
 def test_no_direction_not_assessable():
@@ -130,16 +151,22 @@ def test_level_target_absolute_rule_for_negative_values():
 
 
 # ---------------------------------------------------------------- change from base
-def test_change_from_base():
+def test_change_from_base_measures_progress_from_2015_not_the_target_base():
+    t = {"kind": "change_from_base", "value": -70, "base_year": 1990, "year": 2030}
+    a = assess(Data(rec("down", t), soro((1990, 1000), (2015, 800), (2020, 500))))
+    target = 1000 * (1 - 0.70)                # 300: the target value comes from 1990
+    observed = (500 / 800) ** (1 / 5) - 1     # -8.97 % a year since 2015
+    required = (target / 800) ** (1 / 15) - 1  # -6.33 % a year from 2015 to 2030
+    assert a.target_value == pytest.approx(target)
+    assert a.ratio == pytest.approx(observed / required)  # 1.42
+    assert a.status == "on_track"
+    assert a.base_period == "2015"
+
+
+def test_change_from_base_without_two_points_since_2015():
     t = {"kind": "change_from_base", "value": -70, "base_year": 1990, "year": 2030}
     a = assess(Data(rec("down", t), soro((1990, 1000), (2020, 500))))
-    target = 1000 * (1 - 0.70)                # 300
-    observed = (500 / 1000) ** (1 / 30) - 1  # -2.28 %
-    required = (target / 1000) ** (1 / 40) - 1  # -2.97 %
-    assert a.target_value == pytest.approx(target)
-    assert a.ratio == pytest.approx(observed / required)  # 0.77
-    assert a.status == "moderate"
-    assert a.base_period == "1990"
+    assert a.status == "not_assessable" and "kun 1" in a.reason_da and "2020" in a.reason_da
 
 
 def test_change_from_base_missing_base_year():
@@ -167,10 +194,33 @@ def test_at_least_reference_widening_gap():
     assert a.status == "deterioration"
 
 
-def test_at_least_reference_achieved_single_period():
+def test_at_least_reference_single_common_year_not_assessable():
     t = {"kind": "at_least_reference", "reference_area": "000"}
     rows = soro((2020, 77)) + [row("000", 2020, 76)]
-    assert assess(Data(rec("up", t), rows)).status == "achieved"
+    a = assess(Data(rec("up", t), rows))
+    assert a.status == "not_assessable" and "fælles år med Hele landet" in a.reason_da
+
+
+def test_at_least_reference_year_by_year_gap_in_percentage_points():
+    t = {"kind": "at_least_reference", "reference_area": "000"}
+    rows = (soro((2010, 60), (2016, 74.0), (2018, 75.5), (2020, 77.0))
+            + [row("000", y, v) for y, v in ((2010, 70), (2016, 75.0), (2018, 75.5), (2020, 76.2))])
+    a = assess(Data(rec("up", t, unit="pct"), rows))
+    # 2010 lies before 2015 and is not the base; gaps: 2016 −1.0, 2018 0.0, 2020 +0.8
+    assert [(y, round(g, 6)) for y, _o, _r, g in a.gaps] == [(2016, -1.0), (2018, 0.0), (2020, 0.8)]
+    assert a.status == "achieved" and a.base_period == "2016"
+    assert "0,8 procentpoint over Hele landet" in a.reason_da
+    assert "1,0 procentpoint under Hele landet" in a.reason_da
+    assert "1,8 procentpoint til fordel for Sorø" in a.reason_da
+    assert a.trend == "up" and a.trend_good is True and "reference_gap" in a.deviations
+
+
+def test_at_least_reference_unchanged_gap_is_limited():
+    t = {"kind": "at_least_reference", "reference_area": "000"}
+    rows = soro((2016, 70), (2020, 72)) + [row("000", 2016, 75), row("000", 2020, 77)]
+    a = assess(Data(rec("up", t), rows))
+    assert a.ratio == 0 and a.status == "limited"
+    assert a.trend == "up" and a.trend_good is None  # Sorø rose, but the gap did not move
 
 
 # ---------------------------------------------------------------- series handling
@@ -246,3 +296,159 @@ def test_projection_notes_are_recognised_but_a_named_forecast_document_is_not():
     assert is_projection("Fremskrivning: Sorø Kommune's own befolkningsprognose 2022-28")
     # An observed figure whose note only names the forecast document it was quoted from.
     assert not is_projection("Næstved byråd (befolkningsprognose 2014-2023).")
+
+
+# ---------------------------------------------------------------- base window (2015 or after, never before)
+def test_base_never_before_2015():
+    a = assess(Data(rec("up"), soro((1787, 5), (2010, 50), (2016, 100))))
+    assert a.status == "not_assessable" and a.base_period is None
+    assert "kun 1 årlig observation (2016) fra 2015 og frem" in a.reason_da
+    assert "1787–2010" in a.reason_da and "mindst to" in a.reason_da
+
+
+def test_base_is_first_year_after_2015_when_2015_is_missing():
+    a = assess(Data(rec("up"), soro((2012, 1), (2017, 100), (2022, 110))))
+    assert a.base_period == "2017" and a.cagr == pytest.approx((110 / 100) ** (1 / 5) - 1)
+
+
+# ---------------------------------------------------------------- zero change
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_zero_change_is_limited_not_deterioration(direction):
+    a = assess(Data(rec(direction), soro((2015, 100), (2020, 100))))
+    assert a.cagr == 0 and a.status == "limited" and a.label_da == "Begrænset fremskridt"
+    assert (a.trend, a.trend_good) == ("flat", None)
+
+
+def test_zero_change_with_level_target_is_limited():
+    t = {"kind": "level", "value": 90, "year": 2030}
+    assert assess(Data(rec("up", t), soro((2015, 80), (2020, 80)))).status == "limited"
+
+
+# ---------------------------------------------------------------- method breaks
+def test_window_starts_at_the_last_method_break():
+    r = rec("up")
+    r["breaks"] = [{"year": 2018, "text": "Ny opgørelse"}, {"year": 2021, "text": "Ny registreringspraksis"}]
+    a = assess(Data(r, soro((2015, 50), (2019, 60), (2021, 100), (2023, 100 * 1.01 ** 2))))
+    assert a.base_period == "2021" and a.cagr == pytest.approx(0.01)
+    assert a.status == "moderate"
+
+
+def test_break_leaving_one_observation_refuses_with_its_text():
+    r = rec("up")
+    r["breaks"] = [{"year": 2023, "text": "Ny registreringspraksis"}]
+    a = assess(Data(r, soro((2015, 50), (2019, 60), (2023, 100))))
+    assert a.status == "not_assessable"
+    assert "Metodebrud i 2023: Ny registreringspraksis" in a.reason_da and "mindst to" in a.reason_da
+
+
+def test_change_from_base_across_a_break_refuses():
+    t = {"kind": "change_from_base", "value": -70, "base_year": 1990, "year": 2030}
+    r = rec("down", t)
+    r["breaks"] = [{"year": 2010, "text": "Ny metode"}]
+    a = assess(Data(r, soro((1990, 1000), (2015, 800), (2020, 500))))
+    assert a.status == "not_assessable" and "metodebrud i 2010" in a.reason_da
+
+
+def test_catalog_schema_accepts_breaks_projection_and_rank():
+    import json
+    import jsonschema
+    from helpers.paths import ROOT
+    schema = json.loads((ROOT / "data" / "catalog" / "schema" / "indicator.schema.json").read_text(encoding="utf-8"))
+    record = {"id": "x", "title": "X", "description": "Fixture.", "theme": 1, "goals": [], "sdg": [3],
+              "unit": "pct", "decimals": 1, "direction": "up", "measures": ["level"], "comparison_areas": ["000"],
+              "data_available": True, "sources": {"curated": True},
+              "breaks": [{"year": 2021, "text": "Ny metode"}], "projection": True, "rank": False}
+    jsonschema.validate(record, schema)
+    record["breaks"] = [{"text": "no year"}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(record, schema)
+
+
+# ---------------------------------------------------------------- projections
+def test_projection_flag_keeps_projected_rows_and_says_so():
+    r = rec("up", {"kind": "level", "value": 90, "year": 2030})
+    r["projection"] = True
+    rows = soro((2016, 80), (2021, 85), note="Fremskrivning (Profilmodellen)")
+    a = assess(Data(r, rows))
+    assert a.status == "on_track" and a.projection and "projection" in a.deviations
+    assert "det er fremskrivningen, der er på rette vej, ikke det målte resultat" in a.reason_da
+
+
+def test_profilmodel_is_a_projection_by_its_table():
+    rows = soro((2016, 80), (2021, 79))
+    for r in rows:
+        r["table"] = "PROFMOD"
+    a = assess(Data(rec("up"), rows))
+    assert a.projection and a.status == "deterioration"
+    assert "Profilmodellens fremskrivning, der går den forkerte vej" in a.reason_da
+
+
+def test_observed_indicator_still_ignores_projection_rows():
+    rows = soro((2016, 80), (2021, 85)) + [row("340", 2030, 99, note="fremskrivning")]
+    a = assess(Data(rec("up"), rows))
+    assert not a.projection and a.latest_period == "2021" and "fremskrivning" not in a.reason_da
+
+
+# ---------------------------------------------------------------- percentage points
+@pytest.mark.parametrize("unit", ["pct", "pct.", "procent", "%"])
+def test_percentage_changes_in_percentage_points(unit):
+    a = assess(Data(rec("up", unit=unit), soro((2015, 80), (2020, 84))))
+    assert "+4,0 procentpoint" in a.reason_da
+
+
+def test_counts_are_not_told_in_percentage_points():
+    a = assess(Data(rec("up", unit="antal"), soro((2015, 80), (2020, 84))))
+    assert "procentpoint" not in a.reason_da
+
+
+# ---------------------------------------------------------------- trend vs badge
+def test_rising_good_number_with_limited_status_gets_a_rising_arrow():
+    from helpers.page import status_badge
+    a = assess(Data(rec("up"), soro((2015, 100), (2020, 101))))
+    assert a.status == "limited" and (a.trend, a.trend_good) == ("up", True)
+    badge = status_badge(a.status, a.label_da, a.trend)
+    assert "↗" in badge and "↘" not in badge
+
+
+def test_falling_number_that_is_good_and_rising_one_that_is_bad():
+    good = assess(Data(rec("down"), soro((2015, 100), (2020, 90))))
+    bad = assess(Data(rec("down"), soro((2015, 100), (2020, 110))))
+    assert (good.trend, good.trend_good) == ("down", True)
+    assert (bad.trend, bad.trend_good) == ("up", False)
+
+
+# ---------------------------------------------------------------- method and deviations
+def test_method_id_and_deviations():
+    plain = assess(Data(rec("up"), soro((2015, 100), (2020, 110))))
+    assert plain.method == "open_sdg_direction_cagr" and plain.deviations == []
+    t = {"kind": "level", "value": 0, "year": 2025}
+    absolute = assess(Data(rec("up", t), soro((2015, -10), (2020, -5))))
+    assert absolute.method == "absolute_change" and absolute.deviations == ["absolute_change"]
+    assert absolute.deviations_da and "2015" in absolute.method_da
+
+
+def test_every_deviation_is_listed_in_om_data_og_metode():
+    import re
+    from helpers.paths import ROOT
+    from helpers.progress import DEVIATIONS_DA
+    text = (ROOT / "om-data-og-metode.md").read_text(encoding="utf-8")
+    assert "## Afvigelser fra Open SDG-metoden" in text
+    section = re.sub(r"\s+", " ", text.split("## Afvigelser fra Open SDG-metoden", 1)[1].split("\n## ", 1)[0])
+    for key, danish in DEVIATIONS_DA.items():
+        assert danish in section, key
+
+
+# ---------------------------------------------------------------- any source kind, any column order
+def test_any_source_kind_and_column_order():
+    from helpers.sources import SOURCE_KINDS
+    rows = soro((2015, 100), (2018, 104), (2020, 110))
+    for r, kind in zip(rows, SOURCE_KINDS[::2]):
+        r["source_kind"] = kind
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    shuffled = frame[list(reversed(COLUMNS))].assign(via="repo/path@commit")
+    a = assess(Data(rec("up"), rows))
+    d = Data(rec("up"), [])
+    d.data = shuffled
+    b = assess(d)
+    assert (a.status, a.cagr, a.base_period) == (b.status, b.cagr, b.base_period) == (
+        "on_track", pytest.approx((110 / 100) ** (1 / 5) - 1), "2015")

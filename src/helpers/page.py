@@ -45,12 +45,13 @@ SDG_TEXT_DARK = {7, 11}  # light backgrounds: dark text for contrast
 
 STATUS_STYLE = {  # background, text colour, symbol (status is never told by colour alone)
     "achieved": ("#1b7837", "#ffffff", "✔"),
-    "on_track": ("#5aae61", "#08300f", "↗"),
-    "moderate": ("#fee08b", "#3d2c00", "→"),
-    "limited": ("#fdae61", "#3d1a00", "↘"),
+    "on_track": ("#5aae61", "#08300f", "●"),  # progress statuses get the number's own arrow (TREND_ARROW)
+    "moderate": ("#fee08b", "#3d2c00", "◐"),
+    "limited": ("#fdae61", "#3d1a00", "○"),
     "deterioration": ("#b2182b", "#ffffff", "✖"),
     "not_assessable": ("#d9d9d9", "#222222", "?"),
 }
+TREND_ARROW = {"up": "↗", "down": "↘", "flat": "→"}  # Assessment.trend: the number's move, never the status
 
 CSV_COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "value", "unit", "sex", "age",
                "publisher", "table", "source_url", "quote", "note", "retrieved", "origin"]
@@ -162,8 +163,10 @@ def _decimals(record, frame=None) -> int:
 
 
 # ------------------------------------------------------------------ badges
-def status_badge(status: str, label: str | None = None) -> str:
+def status_badge(status: str, label: str | None = None, trend: str | None = None) -> str:
     bg, fg, symbol = STATUS_STYLE.get(status, STATUS_STYLE["not_assessable"])
+    if trend in TREND_ARROW and status in ("on_track", "moderate", "limited"):
+        symbol = TREND_ARROW[trend]
     label = label or LABELS_DA.get(status, status)
     return (f'<span class="v26-badge v26-status-{esc(status)}" style="background:{bg};color:{fg}">'
             f'<span aria-hidden="true">{symbol}</span> {esc(label)}</span>')
@@ -218,7 +221,7 @@ def status_box(indicator_id: str, data=None, area: str = "340") -> Html:
     target_text = rget(target, "text", "") if target else ""
     parts = [STYLE, f'<div class="v26-box v26-status" style="border-left-color:{bg}">',
              f'<p><strong>Status for {esc(rget(record, "title", indicator_id))}:</strong> '
-             f'{status_badge(result.status, result.label_da)}</p>',
+             f'{status_badge(result.status, result.label_da, result.trend)}</p>',
              f'<p>{esc(result.reason_da)}</p>']
     if target_text:
         parts.append(f'<p class="v26-muted">Mål: {esc(target_text)}</p>')
@@ -483,15 +486,9 @@ def missing_block(goal_id: str, catalog=None, loader=None) -> Html:
 
 # ------------------------------------------------------------------ scorecard
 def _trend(result) -> str:
-    series = getattr(result, "series", []) or []
-    if len(series) < 2:
-        return "–"
-    (_y0, _p0, v0), (_y1, _p1, v1) = series[-2], series[-1]
-    if v1 > v0:
-        return "↑ stiger"
-    if v1 < v0:
-        return "↓ falder"
-    return "→ uændret"
+    # The move the status rests on (base to latest year), so the column never contradicts the badge.
+    text = {"up": "↑ stiger", "down": "↓ falder", "flat": "→ uændret"}.get(getattr(result, "trend", None))
+    return f"{text} ({result.base_period}–{result.latest_period})" if text else "–"
 
 
 def scorecard_rows(catalog=None, loader=None) -> list[dict]:
@@ -532,7 +529,7 @@ def scorecard_rows(catalog=None, loader=None) -> list[dict]:
                         row["latest"] = fmt_value(last["value"], _decimals(record, soro), rget(record, "unit", ""))
                         row["period"] = last["period"] or "uden dato"
                         row["sort_value"] = float(last["value"])
-                row["trend"] = _trend(result)
+                row["trend"], row["trend_dir"] = _trend(result), result.trend
             except Exception:  # a broken indicator must not hide the other goals
                 row["indicator"] = f"{headline} (kunne ikke indlæses)"
         rows.append(row)
@@ -579,7 +576,7 @@ def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Htm
             f'<td>{esc(r["goal"])}</td><td>{esc(r["indicator"])}</td>'
             f'<td class="num" data-sort="{sort_value}">{latest}</td><td>{esc(r["trend"])}</td>'
             f'<td>{esc(r["target"])}</td>'
-            f'<td data-sort="{STATUS_ORDER.get(r["status"], 9)}">{status_badge(r["status"], r["label"])}</td>'
+            f'<td data-sort="{STATUS_ORDER.get(r["status"], 9)}">{status_badge(r["status"], r["label"], r.get("trend_dir"))}</td>'
             f'<td>{f"<a href={chr(34)}{esc(link)}{chr(34)}>Se analysen</a>" if link else ""}</td></tr>')
     markup = (f'{STYLE}<div class="v26-scorecard"><p><label for="v26-scorecard-tema">Vis tema: </label>'
               f'<select id="v26-scorecard-tema">{options}</select> '
