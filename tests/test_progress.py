@@ -215,6 +215,12 @@ def test_at_least_reference_year_by_year_gap_in_percentage_points():
     assert a.trend == "up" and a.trend_good is True and "reference_gap" in a.deviations
 
 
+def test_at_least_reference_without_reference_rows():
+    t = {"kind": "at_least_reference", "reference_area": "000"}
+    a = assess(Data(rec("up", t), soro((2016, 70), (2020, 72))))
+    assert a.status == "not_assessable" and a.reason_da == "Ingen fælles år for Sorø og Hele landet."
+
+
 def test_at_least_reference_unchanged_gap_is_limited():
     t = {"kind": "at_least_reference", "reference_area": "000"}
     rows = soro((2016, 70), (2020, 72)) + [row("000", 2016, 75), row("000", 2020, 77)]
@@ -380,7 +386,8 @@ def test_profilmodel_is_a_projection_by_its_table():
         r["table"] = "PROFMOD"
     a = assess(Data(rec("up"), rows))
     assert a.projection and a.status == "deterioration"
-    assert "Profilmodellens fremskrivning, der går den forkerte vej" in a.reason_da
+    assert "Profilmodellens fremskrivning" in a.reason_da
+    assert "det er fremskrivningen, der går den forkerte vej, ikke det målte resultat" in a.reason_da
 
 
 def test_observed_indicator_still_ignores_projection_rows():

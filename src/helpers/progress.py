@@ -239,9 +239,10 @@ def usable_rows(frame: pd.DataFrame, area: str, keep_projections: bool = False) 
     if "value_flag" in rows:
         rows = rows[rows["value_flag"].fillna("").astype(str) == ""]
     notes = rows["note"].fillna("").astype(str) if "note" in rows else pd.Series("", index=rows.index)
-    keep = ~notes.map(is_target_row)
+    # astype(bool): on an empty frame map() keeps the string dtype, which `~`/`&` reject
+    keep = ~notes.map(is_target_row).astype(bool)
     if not keep_projections:
-        keep &= ~notes.map(is_projection)
+        keep &= ~notes.map(is_projection).astype(bool)
     rows = rows[keep]
     rows["value"] = pd.to_numeric(rows["value"])
     return rows
@@ -309,12 +310,13 @@ def _desc(text: str) -> tuple:
 def _why_unusable(rows: pd.DataFrame, keep_projections: bool = False) -> str:
     """Why an area's rows give no annual observation, e.g. ' (3 fremskrivninger, 1 uden dato)'."""
     notes = rows["note"].fillna("").astype(str) if "note" in rows else pd.Series("", index=rows.index)
+    projected, targets = notes.map(is_projection).astype(bool), notes.map(is_target_row).astype(bool)
     kinds = rows["period_type"].astype(str) if "period_type" in rows else pd.Series("", index=rows.index)
     values = pd.to_numeric(rows["value"], errors="coerce") if "value" in rows else pd.Series(dtype=float)
-    projections = 0 if keep_projections else int(notes.map(is_projection).sum())
+    projections = 0 if keep_projections else int(projected.sum())
     counts = [
         (projections, "fremskrivning", "fremskrivninger"),
-        (int((~notes.map(is_projection) & notes.map(is_target_row)).sum()), "måltal", "måltal"),
+        (int((~projected & targets).sum()), "måltal", "måltal"),
         (int((kinds == "year_range").sum()), "periode over flere år", "perioder over flere år"),
         (int((kinds == "undated").sum()), "uden dato", "uden dato"),
         (int(values.isna().sum()), "uden værdi", "uden værdi"),
@@ -360,9 +362,10 @@ def _trend(x0: float | None, xt: float | None, direction: str) -> tuple[str | No
     return trend, trend == direction
 
 
-def _pct(x: float | None) -> str:
+def _pct(x: float | None, lead: str = "vækstrate ") -> str:
     from helpers.page import fmt_number
-    return "–" if x is None else f"{fmt_number(100 * x, 2)} % pr. år"
+    # "vækstrate" so a growth rate of a percentage is not read as percentage points
+    return "–" if x is None else f"{lead}{fmt_number(100 * x, 2)} % pr. år"
 
 
 def _num(x: float | None, decimals: int = 1) -> str:
@@ -473,9 +476,9 @@ def _window(series, record, name: str, start: int = BASELINE_YEAR):
 def _projection_note(status: str, profil: bool) -> str:
     if status not in _PROJECTION_VERB_DA:
         return ""
-    what = "Profilmodellens fremskrivning" if profil else "fremskrivningen"
-    return (f" Bemærk: tallene er en fremskrivning{' (Profilmodellen)' if profil else ''}, ikke målte "
-            f"resultater – det er {what}, der {_PROJECTION_VERB_DA[status]}, ikke det målte resultat.")
+    what = "Profilmodellens fremskrivning" if profil else "en fremskrivning"
+    return (f" Bemærk: tallene er {what}, ikke målte resultater – det er fremskrivningen, der "
+            f"{_PROJECTION_VERB_DA[status]}, ikke det målte resultat.")
 
 
 # ---------------------------------------------------------------- main entry
@@ -510,7 +513,8 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
 
     def done(status, reason, method, **kw):
         extra = kw.pop("deviations", [])
-        devs = list(dict.fromkeys(flags["deviations"] + extra))
+        # A refusal uses no rule of the method, so it departs from none (a rank refusal names its rule).
+        devs = list(dict.fromkeys((flags["deviations"] if status != "not_assessable" else []) + extra))
         return _result(status, reason, method_da, method=method, projection=projection, deviations=devs, **kw)
 
     if rget(record, "data_available", True) is False:
@@ -592,7 +596,7 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
             ratio = cagr / required
             status = _status_from_ratio(ratio)
             reason = (f"{name}: {moved}{change}, {_pct(cagr)}. For at nå {tv} i {target_year}{from_base} "
-                      f"kræves {_pct(required)} (forholdstal {_num(ratio, 2)}).")
+                      f"kræves {_pct(required, 'en vækstrate på ')} (forholdstal {_num(ratio, 2)}).")
             return done(status, reason, "open_sdg_target_cagr", cagr=cagr, required_cagr=required,
                         ratio=ratio, **common)
         # Absolute-change rule: places of a rank, zero or negative values, or a target equal to the base.
