@@ -211,7 +211,7 @@ def test_dry_run_writes_nothing_and_says_what_would_change(data_dir, catalog, ap
     assert snapshot_bytes(data_dir) == before
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if "population_total" in line)
-    assert "dry-run" in line and "8 live" in line and "1 kuraterede" in line and "ændres" in line
+    assert "dry-run" in line and "8 live" in line and "1 viste rækker erstattes (curated 1)" in line and "ændres" in line
     assert api.data_calls("FOLK1A"), "a dry run still fetches and validates"
 
 
