@@ -67,6 +67,7 @@ TOTAL_CODES = {"tot", "ialt", "i alt"}
 SEX_TOTAL_CODES = {"100", "MOK"}
 SEX_TOTAL_TEXTS = {"i alt", "køn i alt", "begge køn", "mænd og kvinder i alt"}
 NATIONAL = ("000", "Hele landet")
+SUM_PART = "\x00sum"   # pseudo-code for a summed numerator (never a Statbank code)
 BASE_URL_ENV = "STATBANK_BASE_URL"
 
 
@@ -226,8 +227,15 @@ def plan_queries(indicator_id: str, record: Any, live: LiveSource) -> Plan:
     if len(live.share_of) > 1:
         raise RefreshError(f"share_of: may name one variable, names {', '.join(live.share_of)}")
     for variable, whole in live.share_of.items():
+        # The numerator is the variable's fixed code, or the sum of its codes in sum:.
+        if variable in live.sums:
+            if whole in live.sums[variable]:
+                raise RefreshError(f"share_of: {variable} whole {whole} is also a summed part")
+            base[variable] = [*live.sums[variable], whole]
+            continue
         if variable not in live.variables:
-            raise RefreshError(f"share_of: {variable} must also be fixed in variables (the numerator)")
+            raise RefreshError(f"share_of: {variable} must also be fixed in variables or summed in sum: "
+                               "(the numerator)")
         if whole == live.variables[variable][0]:
             raise RefreshError(f"share_of: {variable} divides {whole} by itself")
         base[variable] = [live.variables[variable][0], whole]
@@ -316,7 +324,7 @@ def _period(live: LiveSource, label: str, info: TableInfo):
     from helpers.periods import PeriodError, parse_period
 
     try:
-        period = parse_period(label)
+        period = parse_period(_period_label(label))
     except PeriodError as exc:
         raise RefreshError(f"{info.id}: {exc}") from None
     if live.time_format and period.kind != live.time_format:
@@ -329,6 +337,12 @@ def _period(live: LiveSource, label: str, info: TableInfo):
     elif live.period_as:
         raise RefreshError(f"period_as: {live.period_as!r} is not 'start_date'")
     return period
+
+
+def _period_label(label: str) -> str:
+    # HISBK writes a 5-year period as 2021:2025; the snapshot's year range is 2021-2025.
+    m = re.fullmatch(r"(\d{4}):(\d{4})", str(label))
+    return f"{m[1]}-{m[2]}" if m else str(label)
 
 
 def _keep_period(live: LiveSource, label: str) -> bool:
@@ -344,7 +358,8 @@ def live_rows(indicator_id: str, live: LiveSource, info: TableInfo, frame: pd.Da
     area_var = info.variable(live.area_variable) if fixed_area is None else None
     time_var = info.variable(live.time_variable)
     sum_vars = {info.variable(v).id: codes for v, codes in live.sums.items()}
-    share = {info.variable(v).id: (live.variables[v][0], whole) for v, whole in live.share_of.items()}
+    share = {info.variable(v).id: (live.variables[v][0] if v in live.variables else SUM_PART, whole)
+             for v, whole in live.share_of.items()}
     structural = {time_var.id} | ({area_var.id} if area_var else set())
     fixed = [info.variable(v) for v in query
              if info.variable(v).id not in structural | set(sum_vars) | set(share)]
@@ -362,11 +377,15 @@ def live_rows(indicator_id: str, live: LiveSource, info: TableInfo, frame: pd.Da
     for variable_id, codes in sum_vars.items():
         described.append(f"summen af {variable_id}={'+'.join(codes)} "
                          f"({' + '.join(info.variable(variable_id).text_of(c) for c in codes)})")
+        if variable_id in share:
+            # Summed numerator of a share: the parts become one pseudo-code, the whole stays.
+            frame = frame.assign(**{variable_id: frame[variable_id].where(~frame[variable_id].isin(codes),
+                                                                          SUM_PART)})
         frame = _combine(frame, by + [v for v in share if v in frame.columns], "sum")
     for variable_id, (part, whole) in share.items():
         variable = info.variable(variable_id)
-        described.append(f"andel: {variable_id}={part} ({variable.text_of(part)}) i pct. af "
-                         f"{variable_id}={whole} ({variable.text_of(whole)})")
+        part_text = "summen ovenfor" if part == SUM_PART else f"{variable_id}={part} ({variable.text_of(part)})"
+        described.append(f"andel: {part_text} i pct. af {variable_id}={whole} ({variable.text_of(whole)})")
         frame = _share(frame, variable_id, part, whole, by)
     sex = live.sex_label or sex
     age = live.age_label or age
@@ -449,7 +468,7 @@ def rows_to_replace(existing: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     areas: set[str] = set()
     for part in plan.parts:
         areas |= {part.fixed_area[0]} if part.fixed_area else set(part.query[live.area_variable])
-    kinds = {"year": {"year"}, "quarter": {"quarter"}, "month": {"month"}}
+    kinds = {"year": {"year"}, "quarter": {"quarter"}, "month": {"month"}, "year_range": {"year_range"}}
     wanted = kinds.get(live.time_format or "", None)
     if live.period_as == "start_date":
         wanted = {"date"}
