@@ -1,13 +1,19 @@
 """Refresh the snapshot from Statistics Denmark's Statbank API.
 
-    python -m helpers.refresh [--only ID ...] [--dry-run] [--base-url URL]
+    python -m helpers.refresh [--only ID ...] [--dry-run | --plan] [--base-url URL]
                               [--include-unverified] [--timeout S] [--retries N]
+
+(``make data ARGS="..."``; ``$STATBANK_BASE_URL`` sets the default API root.) The live block's
+fields (national-only and elimination modes, per-record areas, client-side sums and shares,
+time formats, the FOLK1A 1 January conversion) are described in docs/refresh.md.
+``--plan`` prints each indicator's request(s) as a curl command and a GET URL and the shown
+rows they would replace, without touching the network or any file.
 
 For every catalog indicator whose ``sources.live`` names publisher Danmarks Statistik and a
 table (and, unless ``--include-unverified``, is marked ``verified: true``), the command:
 
-1. reads ``tableinfo`` and validates the query: ``area_variable`` = the record's
-   ``comparison_areas``, ``time_variable`` = ``*``, plus the fixed ``variables``;
+1. reads ``tableinfo`` and validates every query of the indicator (see :func:`plan_queries`)
+   before fetching any;
 2. fetches the data and turns it into tidy snapshot rows (``source_kind`` live, origin
    ``statbank:<TABLE>``, ``retrieved`` = fetch date, ``updated`` = ``tableinfo.updated``);
 3. merges them with the indicator's snapshot file: the previous live rows are replaced; a
