@@ -16,9 +16,11 @@ test:
 notebooks: venv
 	$(PY) scripts/execute_notebooks.py
 
-## data: refresh the snapshot from live sources
+## data: refresh the snapshot from live sources (ARGS="--plan", "--only ID ...", "--dry-run";
+## STATBANK_BASE_URL points the refresh at another API root, e.g. a local replay server)
+ARGS ?=
 data: venv
-	$(PY) -m helpers.refresh
+	$(PY) -m helpers.refresh $(ARGS)
 
 ## import: import the curated harvest into data/
 import: venv

@@ -265,18 +265,37 @@ def _seen_codes() -> dict[str, set[tuple[str, str]]]:
     return seen
 
 
+STATBANK_EVIDENCE = SHARED / "docs" / "statbank-tables.md"
+
+
+def _evidence_for(table: str) -> str:
+    """The text statbank-tables.md gives one table: its own section and every line naming it."""
+    text = STATBANK_EVIDENCE.read_text(encoding="utf-8")
+    parts = [line for line in text.splitlines() if re.search(rf"\b{table}\b", line)]
+    m = re.search(rf"^\*\*[^*\n]*\b{table}\b[^*\n]*\*\*.*?(?=^\*\*[A-Z]|^## )", text, re.S | re.M)
+    if m:
+        parts.append(m.group(0))
+    return "\n".join(parts)
+
+
 def test_verified_live_sources_were_seen_with_their_codes(catalog):
-    seen = _seen_codes()
+    """A block marked verified names only variable ids and codes the evidence shows for its table."""
+    if not STATBANK_EVIDENCE.exists():
+        pytest.skip(f"{STATBANK_EVIDENCE} is not here")
     verified = [r for r in catalog.indicators.values() if (r["sources"].get("live") or {}).get("verified")]
     assert verified, "expected at least one verified live query"
     for rec in verified:
         live = rec["sources"]["live"]
-        pairs = seen.get(live["table"], set())
-        names = {name for name, _ in pairs}
-        assert live["area_variable"] in names, f"{rec['id']}: {live['area_variable']} not seen for {live['table']}"
-        assert live["time_variable"] in names, rec["id"]
-        for var, codes in live["variables"].items():
-            assert (var, codes[0]) in pairs, f"{rec['id']}: {var}={codes[0]} not seen for {live['table']}"
+        evidence = _evidence_for(live["table"])
+        assert evidence, f"{rec['id']}: no evidence for {live['table']}"
+        names = [live["area_variable"]] if live.get("area_variable") else []
+        codes = [(var, code) for var, values in {**live.get("variables", {}), **live.get("sum", {})}.items()
+                 for code in values]
+        for name in names + [var for var, _ in codes]:
+            assert name in evidence, f"{rec['id']}: variable {name} not seen for {live['table']}"
+        for var, code in codes:
+            assert re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", evidence), (
+                f"{rec['id']}: {var}={code} not seen for {live['table']}")
 
 
 def test_every_fixed_live_variable_has_one_code(catalog):

@@ -211,7 +211,7 @@ def test_dry_run_writes_nothing_and_says_what_would_change(data_dir, catalog, ap
     assert snapshot_bytes(data_dir) == before
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if "population_total" in line)
-    assert "dry-run" in line and "8 live" in line and "1 kuraterede" in line and "ændres" in line
+    assert "dry-run" in line and "8 live" in line and "1 viste rækker erstattes (curated 1)" in line and "ændres" in line
     assert api.data_calls("FOLK1A"), "a dry run still fetches and validates"
 
 
@@ -361,3 +361,43 @@ def test_live_source_reads_the_contract():
     assert refresh.live_source(record("q", ["340"])) is None
     other = record("r", ["340"], {"publisher": "Energistyrelsen", "table": "X"})
     assert refresh.live_source(other) is None
+
+
+# ------------------------------------------------------------------ sex totals, plan
+@pytest.mark.parametrize("code, text", [("100", "Mænd og kvinder i alt"), ("MOK", "Mænd og kvinder i alt"),
+                                        ("TOT", "I alt"), ("10", "Køn i alt")])
+def test_sex_totals(code, text):
+    assert refresh._sex_label(code, text) == "i alt"
+
+
+def test_sex_label_still_refuses_unknown_codes():
+    with pytest.raises(refresh.RefreshError, match="'X'"):
+        refresh._sex_label("X", "Ukendt")
+
+
+def test_plan_prints_the_requests_and_the_rows_they_replace_offline(data_dir, monkeypatch, capsys):
+    block = live("FOLK1A", {"KØN": ["TOT"], "ALDER": ["IALT"], "CIVILSTAND": ["TOT"]})
+    block.update(time_format="quarter")
+    bev = live("BEV107", {"BEVÆGELSE": ["B02"]}, verified=False)
+    bev.update(areas=["340", "329"], national="elimination", confirm="check B02")
+    cat = make_catalog(population_total=record("population_total", ["000", "340", "329"], block),
+                       births=record("births", ["340", "085", "329"], bev))
+    monkeypatch.setattr(refresh, "load_catalog", lambda: cat)
+    before = snapshot_bytes(data_dir)
+    closed = f"http://127.0.0.1:{closed_port()}/v1"
+    assert run(["--plan", "--base-url", closed, "--only", "population_total", "births"]) == 0
+    out = capsys.readouterr().out
+    assert snapshot_bytes(data_dir) == before
+    body = {"table": "FOLK1A", "format": "CSV", "lang": "da", "valuePresentation": "Code",
+            "variables": [{"code": "OMRÅDE", "values": ["000", "340", "329"]}, {"code": "Tid", "values": ["*"]},
+                          {"code": "KØN", "values": ["TOT"]}, {"code": "ALDER", "values": ["IALT"]},
+                          {"code": "CIVILSTAND", "values": ["TOT"]}]}
+    curl = next(line for line in out.splitlines() if "curl" in line and "FOLK1A" in line)
+    assert json.loads(curl.split("-d '", 1)[1].rstrip("'")) == body
+    assert f"GET {closed}/data/FOLK1A/CSV?lang=da&valuePresentation=Code&OMR%C3%85DE=000,340,329&Tid=*" in out
+    population = out.split("== population_total")[1].split("==")[0]
+    assert "erstatter / replaces 2 viste rækker (curated 2) for 329, 340, 2023K4 .. 2024K1" in population
+    births = out.split("== births")[1].split("==")[0]
+    assert "IKKE verificeret" in births and "check B02" in births
+    assert births.count("curl") == 2 and "eliminering af OMRÅDE" in births
+    assert "085 findes ikke i BEV107" in births

@@ -64,6 +64,8 @@ __all__ = [
     "TableInfo",
     "TruncatedResponseError",
     "Value",
+    "data_request_body",
+    "data_request_url",
     "Variable",
     "estimate_cells",
     "expand_selection",
@@ -462,13 +464,7 @@ class StatbankClient:
 
     def _fetch(self, info: TableInfo, query: dict[str, list[str]], fmt: str,
                fill_bulk_zeros: bool) -> pd.DataFrame:
-        body = {
-            "table": info.id,
-            "format": fmt,
-            "lang": self.lang,
-            "valuePresentation": "Code",
-            "variables": [{"code": code, "values": values} for code, values in query.items()],
-        }
+        body = data_request_body(info.id, query, fmt, self.lang)
         response = self._post("data", body, table=info.id)
         try:
             text = response.content.decode("utf-8-sig")
@@ -478,6 +474,34 @@ class StatbankClient:
         if fmt == "BULK" and fill_bulk_zeros:
             frame = _fill_implicit_zeros(frame, info, query)
         return frame
+
+
+# --------------------------------------------------------------------------- requests as text
+def data_request_body(table: str, query: Mapping[str, Sequence[str]], fmt: str = "CSV",
+                      lang: str = "da") -> dict:
+    """The JSON body ``POST /v1/data`` gets for ``query`` (one place, so a plan prints what is sent)."""
+    return {
+        "table": table,
+        "format": fmt,
+        "lang": lang,
+        "valuePresentation": "Code",
+        "variables": [{"code": code, "values": list(values)} for code, values in query.items()],
+    }
+
+
+def data_request_url(base_url: str, table: str, query: Mapping[str, Sequence[str]], fmt: str = "CSV",
+                     lang: str = "da") -> str:
+    """The same request as a GET URL (the API accepts both), to paste into a browser.
+
+    Variable ids and codes are percent-encoded as UTF-8 (``OMRÅDE`` -> ``OMR%C3%85DE``);
+    several codes are joined by commas, as in the published URLs.
+    """
+    from urllib.parse import quote
+
+    params = [f"lang={lang}", "valuePresentation=Code"]
+    params += [f"{quote(code, safe='')}={','.join(quote(str(v), safe='*()<>=+-') for v in values)}"
+               for code, values in query.items()]
+    return f"{base_url.rstrip('/')}/data/{quote(table, safe='')}/{fmt}?" + "&".join(params)
 
 
 # --------------------------------------------------------------------------- parsing
