@@ -107,6 +107,15 @@ def test_committed_harvest_is_a_verbatim_copy_of_the_shared_one():
     assert file_bytes(HARVEST) == file_bytes(shared)
 
 
+def test_committed_harvest2_is_a_verbatim_copy_of_the_shared_one():
+    shared = REPO.parent / "shared" / "data" / "harvest2"
+    if not shared.is_dir():
+        pytest.skip("the shared harvest2 is not next to this checkout")
+    # The whole folder, sources/ included: sources/FOLK1AM.csv is the first-hand export.
+    assert file_bytes(REPO / "data" / "harvest2") == file_bytes(shared)
+    assert "sources/FOLK1AM.csv" in file_bytes(shared)
+
+
 def test_check_harvest_passes():
     result = subprocess.run([sys.executable, str(REPO / "tools" / "check_harvest.py")],
                             capture_output=True, text=True, timeout=60)
