@@ -13,7 +13,7 @@ from helpers.charts import (MEASURE_INDEX, MEASURE_LEVEL, MEASURE_PER_1000, bar_
                             indicator_chart, map_chart, prepare)
 
 COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
-           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url",
+           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url", "via",
            "quote", "retrieved", "updated", "note", "origin"]
 
 
@@ -24,8 +24,8 @@ def row(area, period, value, kind=None, sex="i alt", age="i alt", note=""):
                   "year_range": (f"{p[:4]}-01-01", f"{p[5:]}-12-31"), "undated": ("", "")}[kind]
     return dict(indicator_id="x", area_code=area, area_name=A.area_label(area), period=p, period_type=kind,
                 period_start=start, period_end=end, value=float(value), value_flag="", unit="personer", sex=sex,
-                age=age, source_kind="curated", publisher="Danmarks Statistik", table="FOLK1A",
-                source_url="https://www.statbank.dk/FOLK1A", quote=str(value), retrieved="2024-01-01", updated="",
+                age=age, source_kind="publisher_page", publisher="Danmarks Statistik", table="FOLK1A",
+                source_url="https://www.statbank.dk/FOLK1A", via="", quote=str(value), retrieved="2024-01-01", updated="",
                 note=note, origin=f"harvest/x.csv:{area}-{p}-{sex}")
 
 

@@ -5,15 +5,15 @@ from helpers.charts import MEASURE_INDEX
 from helpers.explore import explore
 
 COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
-           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url",
+           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url", "via",
            "quote", "retrieved", "updated", "note", "origin"]
 
 
 def row(area, year, value):
     return dict(indicator_id="x", area_code=area, area_name=area, period=str(year), period_type="year",
                 period_start=f"{year}-01-01", period_end=f"{year}-12-31", value=float(value), value_flag="",
-                unit="personer", sex="i alt", age="i alt", source_kind="curated", publisher="DST", table="T",
-                source_url="https://example.org", quote="q", retrieved="2024-01-01", updated="", note="",
+                unit="personer", sex="i alt", age="i alt", source_kind="publisher_page", publisher="DST", table="T",
+                source_url="https://example.org", via="", quote="q", retrieved="2024-01-01", updated="", note="",
                 origin=f"o{area}{year}")
 
 

@@ -12,15 +12,15 @@ from helpers import page
 from helpers.charts import chart_rows
 
 COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
-           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url",
+           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url", "via",
            "quote", "retrieved", "updated", "note", "origin"]
 
 
 def row(area, year, value, name=None, note="", url="https://www.statbank.dk/FOLK1A"):
     return dict(indicator_id="pop", area_code=area, area_name=name or area, period=str(year), period_type="year",
                 period_start=f"{year}-01-01", period_end=f"{year}-12-31", value=float(value), value_flag="",
-                unit="personer", sex="i alt", age="i alt", source_kind="curated", publisher="Danmarks Statistik",
-                table="FOLK1A", source_url=url, quote=f"Folketal {value}", retrieved="2024-02-01", updated="",
+                unit="personer", sex="i alt", age="i alt", source_kind="publisher_page", publisher="Danmarks Statistik",
+                table="FOLK1A", source_url=url, via="", quote=f"Folketal {value}", retrieved="2024-02-01", updated="",
                 note=note, origin=f"harvest/t.csv:{year}{area}")
 
 

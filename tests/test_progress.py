@@ -9,7 +9,7 @@ import pytest
 from helpers.progress import assess, annual_series, usable_rows
 
 COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
-           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url",
+           "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url", "via",
            "quote", "retrieved", "updated", "note", "origin"]
 
 
@@ -29,8 +29,8 @@ def row(area, period, value, note="", kind=None, sex="i alt", age="i alt", unit=
         start = end = ""
     return dict(indicator_id="x", area_code=area, area_name=area, period=p, period_type=kind, period_start=start,
                 period_end=end, value=float(value) if value is not None else math.nan, value_flag="" if value is not None else "missing",
-                unit=unit, sex=sex, age=age, source_kind="curated", publisher="Danmarks Statistik", table="T1",
-                source_url="https://example.org/t1", quote=f"{value}", retrieved=retrieved, updated="", note=note,
+                unit=unit, sex=sex, age=age, source_kind="publisher_page", publisher="Danmarks Statistik", table="T1",
+                source_url="https://example.org/t1", via="", quote=f"{value}", retrieved=retrieved, updated="", note=note,
                 origin=origin or f"harvest/x.csv:{area}{p}{sex}{age}")
 
 

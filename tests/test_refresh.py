@@ -73,8 +73,8 @@ def curated(indicator_id, area_code, area_name, period, value, line, unit="perso
         "period_type": p.kind, "period_start": p.start.isoformat() if p.start else "",
         "period_end": p.end.isoformat() if p.end else "", "value": value,
         "value_flag": "" if value is not None else "missing", "unit": unit, "sex": "i alt", "age": "i alt",
-        "source_kind": "curated", "publisher": "Danmarks Statistik", "table": "",
-        "source_url": "https://example.org/kilde", "quote": f"citat {line}", "retrieved": "", "updated": "",
+        "source_kind": "publisher_page", "publisher": "Danmarks Statistik", "table": "",
+        "source_url": "https://example.org/kilde", "via": "", "quote": f"citat {line}", "retrieved": "", "updated": "",
         "note": "", "origin": f"harvest/theme2_lokalsamfund.csv:{line}",
     }
 
@@ -166,11 +166,11 @@ def test_live_rows_supersede_curated_and_carry_provenance(data_dir, catalog, api
     for part in ("FOLK1A", "OMRÅDE=340", "KØN=TOT", "ALDER=IALT", "CIVILSTAND=TOT", "Tid=2024K1"):
         assert part in row["quote"]
 
-    curated_rows = frame[frame["source_kind"] == "curated"]
+    curated_rows = frame[frame["source_kind"] != "live"]
     assert sorted(curated_rows["origin"]) == ["harvest/theme2_lokalsamfund.csv:11",
                                               "harvest/theme2_lokalsamfund.csv:12"]
     ringsted = frame[(frame["area_code"] == "329") & (frame["period"] == "2023K4")]
-    assert ringsted["value"].tolist() == [35950.0] and ringsted["source_kind"].tolist() == ["curated"]
+    assert ringsted["value"].tolist() == [35950.0] and ringsted["source_kind"].tolist() == ["publisher_page"]
 
     unemployment = read_indicator("unemployment_rate")
     suppressed = unemployment[unemployment["value_flag"] == "suppressed"]
@@ -202,7 +202,7 @@ def test_second_run_changes_no_snapshot_bytes(data_dir, catalog, api):
 def test_only_limits_the_run(data_dir, catalog, api):
     assert run(["--only", "unemployment_rate"]) == 0
     assert api.data_calls("AUP01") and not api.data_calls("FOLK1A")
-    assert read_indicator("population_total")["source_kind"].eq("curated").all()
+    assert read_indicator("population_total")["source_kind"].ne("live").all()
 
 
 def test_dry_run_writes_nothing_and_says_what_would_change(data_dir, catalog, api, capsys):
@@ -329,9 +329,9 @@ def test_merge_rules():
         return r
 
     existing = pd.DataFrame([
-        row("curated", "340", "2020", 1.0, "h:1"),      # superseded by a live number
-        row("curated", "340", "2021", 2.0, "h:2"),      # live is suppressed: curated stays
-        row("curated", "340", "2022", 3.0, "h:3"),      # no live twin
+        row("publisher_page", "340", "2020", 1.0, "h:1"),      # superseded by a live number
+        row("publisher_page", "340", "2021", 2.0, "h:2"),      # live is suppressed: curated stays
+        row("publisher_page", "340", "2022", 3.0, "h:3"),      # no live twin
         row("live", "340", "2019", 9.0, "statbank:OLD"),  # old live rows go
     ], columns=COLUMNS)
     new = pd.DataFrame([

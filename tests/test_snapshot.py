@@ -17,9 +17,9 @@ def row(**changes):
     base = {
         "indicator_id": "test_indicator", "area_code": "340", "area_name": "Sorø", "period": "2021",
         "period_type": "year", "period_start": "2021-01-01", "period_end": "2021-12-31", "value": 29993.0,
-        "value_flag": "", "unit": "personer", "sex": "i alt", "age": "i alt", "source_kind": "curated",
+        "value_flag": "", "unit": "personer", "sex": "i alt", "age": "i alt", "source_kind": "publisher_page",
         "publisher": "Danmarks Statistik", "table": "FOLK1A", "source_url": "https://www.statbank.dk/FOLK1A",
-        "quote": "29.993 indbyggere", "retrieved": "", "updated": "", "note": "", "origin": "harvest/t.csv:2",
+        "via": "", "quote": "29.993 indbyggere", "retrieved": "", "updated": "", "note": "", "origin": "harvest/t.csv:2",
     }
     base.update(changes)
     return base
@@ -166,3 +166,23 @@ def test_read_names_file_and_line_of_bad_value(data_dir):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(SnapshotError, match=r"test_indicator\.csv:3: value 'n/a'"):
         read_indicator("test_indicator")
+
+
+def test_copied_rows_must_name_their_copy(data_dir):
+    with pytest.raises(SnapshotError, match="needs via"):
+        write_indicator("test_indicator", pd.DataFrame([row(source_kind="api_copy")]))
+    with pytest.raises(SnapshotError, match="is not <repository>@<commit>:<path>"):
+        write_indicator("test_indicator", pd.DataFrame([row(source_kind="export", via="somewhere")]))
+    ok = row(source_kind="copy_computed", via="owner/repo@" + "a" * 40 + ":data/x.csv")
+    write_indicator("test_indicator", pd.DataFrame([ok]))
+    assert read_indicator("test_indicator")["via"].tolist() == [ok["via"]]
+
+
+def test_file_without_via_column_is_read_with_empty_via(data_dir):
+    legacy = [c for c in COLUMNS if c != "via"]
+    path = data_dir / "snapshot" / "test_indicator.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    r = row(source_kind="live", origin="statbank:FOLK1A")
+    path.write_text(",".join(legacy) + "\n" + ",".join(str(r[c]) for c in legacy) + "\n", encoding="utf-8")
+    frame = read_indicator("test_indicator")
+    assert list(frame.columns) == COLUMNS and frame["via"].tolist() == [""]

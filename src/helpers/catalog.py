@@ -394,11 +394,11 @@ class _Loader:
         if rec["data_available"]:
             if reason not in (None, ""):
                 self.problem(path, ["missing_reason"], "must be null when data_available is true")
-            if not (sources["curated"] or sources.get("live") or sources.get("other")):
+            if not (sources["curated"] or sources.get("harvest2") or sources.get("live") or sources.get("other")):
                 self.problem(path, ["sources"], "data_available is true but no source is given "
-                             "(curated, live or other)")
+                             "(curated, harvest2, live or other)")
         else:
             if not isinstance(reason, str) or not reason.strip():
                 self.problem(path, ["missing_reason"], "required (a Danish explanation) when data_available is false")
-            if sources["curated"] or sources.get("live"):
+            if sources["curated"] or sources.get("harvest2") or sources.get("live"):
                 self.problem(path, ["data_available"], "is false but the record names curated or live data")

@@ -5,10 +5,12 @@
 DIR defaults to ../shared/data/harvest next to the repository (the shared harvest), or to
 the verbatim copy in data/harvest when that does not exist. The files of DIR are first copied
 verbatim into data/harvest (unless DIR is that folder), then every row of every *.csv becomes
-one snapshot row with source_kind `curated` and origin `harvest/<file>.csv:<line>`.
+one snapshot row with origin `harvest/<file>.csv:<line>` and a source kind (publisher_page,
+press or wiki_mirror) given by `helpers.source_classes.classify` on its URL and publisher.
+Then `helpers.import_harvest2` adds the series of data/harvest2 (api_copy, copy_computed, export).
 
 Rows of other kinds (`live`, from helpers.refresh) already in a snapshot file are kept; only the
-curated rows are replaced. Running the import twice gives byte-identical files.
+harvest rows are replaced. Running the import twice gives byte-identical files.
 """
 from __future__ import annotations
 
@@ -22,8 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
+from helpers import import_harvest2, paths
 from helpers.periods import KINDS, PeriodError, parse_period
+from helpers.source_classes import classify
 from helpers.snapshot import (
     COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, list_indicators,
     merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame, write_indicator,
@@ -113,10 +116,11 @@ def convert_row(src: dict, path: Path, line: int, origin_file: str) -> dict:
         "unit": src["unit"],
         "sex": src["sex"],
         "age": src["age"],
-        "source_kind": "curated",
+        "source_kind": classify(src["source_url"], src["source_publisher"]),
         "publisher": src["source_publisher"],
         "table": src["source_table"],
         "source_url": src["source_url"],
+        "via": "",
         "quote": src["excerpt"],
         "retrieved": "",
         "updated": "",
@@ -125,10 +129,10 @@ def convert_row(src: dict, path: Path, line: int, origin_file: str) -> dict:
     }
 
 
-def import_harvest(harvest: Path | None = None) -> dict[str, int]:
-    """Copy the harvest, rewrite the curated rows of every snapshot file and the datapackage.
+def import_harvest(harvest: Path | None = None, harvest2: Path | None = None) -> dict[str, int]:
+    """Copy both harvests, rewrite the harvest rows of every snapshot file and the datapackage.
 
-    Returns the number of curated rows per indicator id.
+    Returns the number of harvest rows (harvest 1 + harvest 2) per indicator id.
     """
     source = Path(harvest) if harvest is not None else default_harvest_dir()
     if not source.is_dir():
@@ -143,6 +147,14 @@ def import_harvest(harvest: Path | None = None) -> dict[str, int]:
     for path in csv_files:
         for row in read_harvest_csv(path):
             curated[row["indicator_id"]].append(row)
+    # Harvest 2 rows are written by the same code path below, as rows of their own kinds.
+    source2 = Path(harvest2) if harvest2 is not None else import_harvest2.default_harvest2_dir()
+    if not source2.is_dir():
+        raise HarvestError(f"harvest2 folder {source2} does not exist")
+    target2 = paths.data_dir() / "harvest2"
+    import_harvest2.copy_harvest2(source2, target2)
+    for row in import_harvest2.harvest2_rows(target2):
+        curated[row["indicator_id"]].append(row)
 
     # Validate everything before writing anything, so a bad row leaves the snapshot untouched.
     frames = {}
@@ -172,12 +184,16 @@ PACKAGE_TITLE = "Vision 2026 i tal – data"
 PACKAGE_DESCRIPTION = (
     "Tal til bogen 'Vision 2026 i tal', der følger Sorø Kommunes Vision 2026. "
     "Én CSV-fil pr. indikator i mappen snapshot/ (tidy form: én række pr. område, periode, køn og alder). "
-    "Rækker med source_kind 'curated' er hentet fra en kurateret samling af offentliggjorte tal "
-    "(harvest/, kopieret ordret); hver række har kildens udgiver (publisher), adresse (source_url) "
-    "og det ordrette uddrag, der indeholder tallet (quote), samt origin = fil og linje i samlingen. "
-    "Samlingen registrerer ikke, hvornår hvert tal blev hentet, så kolonnen retrieved er tom for "
-    "kuraterede rækker. Rækker med source_kind 'live' er hentet fra Danmarks Statistiks Statistikbank "
-    "(API) på datoen i retrieved; updated er tabellens egen opdateringstid. "
+    "Rækker med source_kind publisher_page, press eller wiki_mirror er hentet fra en kurateret samling "
+    "af offentliggjorte tal (harvest/, kopieret ordret); rækker med export, api_copy eller copy_computed "
+    "er serier for alle kommuner kopieret fra offentlige kopier af udgivernes API'er (harvest2/, kopieret "
+    "ordret; kolonnen via angiver kopien som <repository>@<commit>:<sti>). Hver række har kildens udgiver "
+    "(publisher), tabel, adresse (source_url) og det ordrette uddrag eller den ordrette kildelinje, der "
+    "indeholder tallet (quote), samt origin = fil og linje i samlingen. Samlingerne registrerer ikke, "
+    "hvornår hvert tal blev hentet, så kolonnen retrieved er tom for dem. Rækker med source_kind 'live' "
+    "er hentet fra Danmarks Statistiks Statistikbank (API) på datoen i retrieved; updated er tabellens "
+    "egen opdateringstid. Kildearterne har en rangorden (live bedst, wiki_mirror svagest); en side viser "
+    "den bedste og beholder de andre som krydstjek. "
     "Kilde: Danmarks Statistik (CC BY 4.0) for tal fra Danmarks Statistik; andre udgivere "
     "(kommuner, ministerier, DI, Trap Danmark, lokale medier m.fl.) er navngivet i hver række "
     "i kolonnerne publisher og source_url, og deres egne vilkår gælder."
@@ -192,6 +208,8 @@ SOURCES = [
     {"title": "Danmarks Statistik, Statistikbankens API", "path": "https://api.statbank.dk/v1"},
     {"title": "Kurateret samling af offentliggjorte tal om Sorø Kommune (harvest/README.md); "
               "udgiver og adresse står i hver række"},
+    {"title": "Serier for alle kommuner kopieret fra offentlige kopier af officielle API'er "
+              "(harvest2/README.md, harvest2/series.csv); udgiver, tabel og kopi står i hver række"},
 ]
 
 FIELD_DESCRIPTIONS = {
@@ -207,15 +225,19 @@ FIELD_DESCRIPTIONS = {
     "unit": "Enhed som offentliggjort",
     "sex": "Køn (i alt, mænd, kvinder)",
     "age": "Aldersgruppe",
-    "source_kind": "curated (kurateret samling) eller live (hentet fra API)",
+    "source_kind": ("Kildens art, bedste først: live (udgiverens API), export (førstehåndsudtræk), api_copy "
+                    "(offentlig kopi af udgiverens API), copy_computed (beregnet af kopien), publisher_page "
+                    "(udgiverens egen side), press (presse, opslagsværker, andre organisationer), wiki_mirror "
+                    "(Wikipedia og kopier)"),
     "publisher": "Hvem der har offentliggjort tallet",
     "table": "Statistikbank-tabel eller anden tabel; tom når kilden ingen nævner",
-    "source_url": "Hvor tallet kan læses",
-    "quote": "Ordret uddrag med tallet (curated) eller beskrivelse af forespørgslen (live)",
-    "retrieved": "Dato tallet blev hentet (tom for kuraterede rækker: samlingen registrerer den ikke)",
-    "updated": "Kildens egen opdateringstid (Statistikbankens tableinfo.updated); tom for kuraterede rækker",
+    "source_url": "Udgiverens adresse for tallet eller tabellen",
+    "via": "Den offentlige kopi, tallet er kopieret fra: <repository>@<commit>:<sti>; tom for førstehåndskilder",
+    "quote": "Ordret uddrag eller kildelinje med tallet, eller beskrivelse af forespørgslen (live)",
+    "retrieved": "Dato tallet blev hentet (tom for rækker fra samlingerne: de registrerer den ikke)",
+    "updated": "Kildens egen opdateringstid (Statistikbankens tableinfo.updated); tom for rækker fra samlingerne",
     "note": "Forbehold: fremskrivning, sekundær kilde, modstridende versioner, ...",
-    "origin": "harvest/<fil>.csv:<linje> eller statbank:<TABEL>",
+    "origin": "harvest/<fil>.csv:<linje>, harvest2/<fil>.csv:<linje> eller statbank:<TABEL>",
 }
 FIELD_TYPES = {"period_start": "date", "period_end": "date", "retrieved": "date", "value": "number"}
 FIELD_CONSTRAINTS = {
@@ -282,13 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.import_harvest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--harvest", type=Path, default=None,
                         help="folder with the harvest CSV files (default: ../shared/data/harvest, else data/harvest)")
+    parser.add_argument("--harvest2", type=Path, default=None,
+                        help="the harvest2 folder (default: ../shared/data/harvest2, else data/harvest2)")
     args = parser.parse_args(argv)
     try:
-        counts = import_harvest(args.harvest)
+        counts = import_harvest(args.harvest, args.harvest2)
     except (HarvestError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"imported {sum(counts.values())} curated rows into {len(counts)} indicator files"
+    print(f"imported {sum(counts.values())} harvest rows into {len(counts)} indicator files"
           f" in {paths.snapshot_dir()}")
     return 0
 

@@ -3,7 +3,8 @@
     from helpers.load import load_indicator
     pop = load_indicator("population_total", areas=["340", "000"], start=2010)
     pop.title, pop.unit, pop.has_soroe_data
-    pop.data            # every snapshot column, provenance included
+    pop.data            # every snapshot column, provenance included: per observation the best source
+    pop.cross_checks    # the other sources' rows for the same observations (`disagrees` flags a mismatch)
 
 The rows come from `helpers.snapshot.read_indicator` (data/snapshot/<id>.csv); the record from
 `helpers.catalog.load_catalog()`. An id that is not in the catalog raises
@@ -12,17 +13,23 @@ The rows come from `helpers.snapshot.read_indicator` (data/snapshot/<id>.csv); t
 from __future__ import annotations
 
 import copy
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
 import pandas as pd
 
 from helpers import snapshot
+from helpers.sources import precedence
 from helpers.catalog import Catalog, UnknownIndicatorError, load_catalog
 
-__all__ = ["IndicatorData", "UnknownIndicatorError", "load_indicator", "SOROE"]
+__all__ = ["IndicatorData", "UnknownIndicatorError", "load_indicator", "pick_best", "SOROE"]
+
+# One observation: rows with the same key are the same number from different sources. `unit` is
+# part of it because a few series mix units (pct and personer) for the same cell.
+OBSERVATION_KEY = ["area_code", "period", "sex", "age", "unit"]
 
 SOROE = "340"
 
@@ -33,6 +40,16 @@ class IndicatorData:
 
     record: dict
     data: pd.DataFrame
+    # Rows that a better source (or an equal one) supersedes, with `shown_value`, `shown_kind`
+    # and `disagrees` (differs from the shown value beyond the record's rounding).
+    cross_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def disagreements(self) -> pd.DataFrame:
+        """Cross-check rows whose value differs from the shown one beyond rounding."""
+        if self.cross_checks.empty:
+            return self.cross_checks
+        return self.cross_checks[self.cross_checks["disagrees"]].reset_index(drop=True)
 
     # -- record shortcuts --------------------------------------------------------------------------
     @property
@@ -104,6 +121,69 @@ class IndicatorData:
         return self.data[self.data["unit"] == unit].reset_index(drop=True)
 
 
+def pick_best(frame: pd.DataFrame, decimals: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, cross_checks): per observation key the row of the best source kind.
+
+    The best kind is `helpers.sources.precedence` (live > export > ... > wiki_mirror); a row
+    with a value beats one without. Rows of the same kind and key are interchangeable only when
+    their values agree within rounding; otherwise every one of them is marked `disagrees`, so a
+    page can say so instead of silently trusting one. Row order (and so origin order) never
+    decides which value is shown: among equal candidates the shown row is the one whose value
+    all others agree with, and any choice among agreeing values shows the same number.
+    `decimals` is the record's: values differing by at most half a unit in the last shown
+    decimal count as the same.
+    """
+    columns = list(frame.columns)
+    empty_checks = frame.iloc[0:0].assign(shown_value=pd.Series(dtype=float), shown_kind=pd.Series(dtype=str),
+                                          disagrees=pd.Series(dtype=bool))
+    if frame.empty:
+        return frame, empty_checks
+    tolerance = 0.5 * 10 ** (-decimals) + 1e-9
+    work = frame.reset_index(drop=True)
+    ranks = work["source_kind"].map(precedence)
+    has_value = work["value"].notna()
+    order = pd.DataFrame({"missing": ~has_value, "rank": ranks, "i": range(len(work))})
+    shown_index, checks = [], []
+    keys = work[OBSERVATION_KEY].astype(str).apply(tuple, axis=1)
+    for _, idx in keys.groupby(keys).groups.items():
+        idx = list(idx)
+        if len(idx) == 1:
+            shown_index.append(idx[0])
+            continue
+        ranked = order.loc[idx].sort_values(["missing", "rank", "i"])
+        best = ranked.index[0]
+        best_rank, best_missing = ranked.loc[best, "rank"], ranked.loc[best, "missing"]
+        peers = [i for i in ranked.index if ranked.loc[i, "rank"] == best_rank and ranked.loc[i, "missing"] == best_missing]
+        value = work.at[best, "value"]
+        peer_conflict = any(not _same(work.at[i, "value"], value, tolerance) for i in peers)
+        shown_index.append(best)
+        for i in ranked.index[1:]:
+            row = work.loc[i].to_dict()
+            other = row["value"]
+            differs = (not _isnan(other) and not _isnan(value) and not _same(other, value, tolerance))
+            row.update(shown_value=value, shown_kind=work.at[best, "source_kind"],
+                       disagrees=bool(differs or (peer_conflict and i in peers)))
+            checks.append(row)
+        if peer_conflict:
+            # The shown row itself is one of several same-kind rows that disagree: list it too.
+            row = work.loc[best].to_dict()
+            row.update(shown_value=value, shown_kind=work.at[best, "source_kind"], disagrees=True)
+            checks.append(row)
+    shown = work.loc[sorted(shown_index), columns].reset_index(drop=True)
+    cross = pd.DataFrame(checks, columns=columns + ["shown_value", "shown_kind", "disagrees"]) if checks else empty_checks
+    return shown, cross.reset_index(drop=True)
+
+
+def _isnan(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _same(a, b, tolerance: float) -> bool:
+    if _isnan(a) or _isnan(b):
+        return _isnan(a) and _isnan(b)
+    return abs(float(a) - float(b)) <= tolerance
+
+
 def _area_code(area) -> str:
     if isinstance(area, bool):
         raise TypeError(f"area code {area!r} is not a code like '340'")
@@ -172,4 +252,5 @@ def load_indicator(indicator_id: str, areas: str | int | Iterable[str | int] | N
             keep &= starts <= hi
         frame = frame[keep]
 
-    return IndicatorData(record=copy.deepcopy(record), data=frame.reset_index(drop=True))
+    shown, cross_checks = pick_best(frame.reset_index(drop=True), record["decimals"])
+    return IndicatorData(record=copy.deepcopy(record), data=shown, cross_checks=cross_checks)

@@ -21,18 +21,25 @@ import pandas as pd
 
 from helpers.paths import snapshot_dir
 from helpers.periods import PeriodError, parse_period
+from helpers.sources import SOURCE_KINDS as _SOURCE_KINDS
 
 COLUMNS = [
     "indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
     "value", "value_flag", "unit", "sex", "age", "source_kind", "publisher", "table", "source_url",
-    "quote", "retrieved", "updated", "note", "origin",
+    "via", "quote", "retrieved", "updated", "note", "origin",
 ]
+# The columns before `via` was added; read (never written) so older live rows survive a merge.
+LEGACY_COLUMNS = [c for c in COLUMNS if c != "via"]
 SORT_COLUMNS = ["area_code", "period_start", "period", "sex", "age", "origin"]
 VALUE_FLAGS = ("", "suppressed", "missing")
-SOURCE_KINDS = ("curated", "live")
+# Kinds and their precedence live in helpers.sources; re-exported here for the validators.
+SOURCE_KINDS = _SOURCE_KINDS
 # A row cannot be traced back to its source without these.
 REQUIRED_TEXT = ("indicator_id", "source_kind", "publisher", "source_url", "quote", "origin")
 
+# Kinds whose value came through a public copy and so must name it in `via`.
+COPY_KINDS = ("api_copy", "copy_computed")
+VIA = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+@[0-9a-f]{40}:.+")
 INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
 # Statistics Denmark codes are alphanumeric; local places add ':<slug>'.
 AREA_CODE = re.compile(r"([0-9A-Za-z]+(:[a-z0-9-]+)?)?")
@@ -77,9 +84,12 @@ def read_indicator(indicator_id: str) -> pd.DataFrame:
         return empty_frame()
     with path.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh), None)
-    if header != COLUMNS:
+    if header not in (COLUMNS, LEGACY_COLUMNS):
         raise SnapshotError(f"{path}: columns are {header}, expected {COLUMNS}")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    if header == LEGACY_COLUMNS:
+        # A file written before `via` existed (e.g. live rows from another branch): no copy named.
+        frame.insert(COLUMNS.index("via"), "via", "")
     values = []
     for line, text in enumerate(frame["value"], start=2):
         if text == "":
@@ -151,6 +161,13 @@ def _check_row(indicator_id: str, index: int, raw: dict) -> dict:
         raise SnapshotError(f"{where}: area_code {row['area_code']!r} is not a code like 340 or 340:slug")
     if row["source_kind"] not in SOURCE_KINDS:
         raise SnapshotError(f"{where}: source_kind {row['source_kind']!r} is not one of {SOURCE_KINDS}")
+
+    # A value copied from someone else's cache must say which copy (repository@commit:path).
+    if row["source_kind"] in COPY_KINDS and not VIA.fullmatch(row["via"]):
+        raise SnapshotError(f"{where}: source_kind {row['source_kind']} needs via = <repository>@<commit>:<path>,"
+                            f" got {row['via']!r}")
+    if row["via"] and not VIA.fullmatch(row["via"]):
+        raise SnapshotError(f"{where}: via {row['via']!r} is not <repository>@<commit>:<path>")
 
     try:
         period = parse_period(row["period"])
@@ -239,7 +256,7 @@ def write_indicator(indicator_id: str, frame: pd.DataFrame) -> Path:
     return path
 
 
-# The identity of an observation within one indicator: live rows replace curated rows with the same key.
+# The identity of an observation within one indicator: live rows replace non-live rows with the same key.
 KEY = ["area_code", "period", "sex", "age"]
 
 
