@@ -53,11 +53,13 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def tmp_data(tmp_path, monkeypatch):
-    """A source copy of the harvest and an empty data folder that helpers.paths points at."""
+    """A source copy of the harvest and a data folder with only the catalog, that helpers.paths points at."""
     source = tmp_path / "harvest_source"
     shutil.copytree(HARVEST, source)
     data = tmp_path / "data"
     data.mkdir()
+    # The importer checks every indicator id against the catalog.
+    shutil.copytree(REPO / "data" / "catalog", data / "catalog")
     monkeypatch.setenv("VISION_DATA_DIR", str(data))
     return source, data
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers import validate
 from helpers.paths import snapshot_dir
 from helpers.periods import PeriodError, parse_period
 
@@ -29,7 +30,8 @@ COLUMNS = [
 ]
 SORT_COLUMNS = ["area_code", "period_start", "period", "sex", "age", "origin"]
 VALUE_FLAGS = ("", "suppressed", "missing")
-SOURCE_KINDS = ("curated", "live")
+# Every kind of helpers.sources, plus the legacy `curated` until the snapshot is migrated.
+SOURCE_KINDS = validate.ACCEPTED_KINDS
 # A row cannot be traced back to its source without these.
 REQUIRED_TEXT = ("indicator_id", "source_kind", "publisher", "source_url", "quote", "origin")
 
@@ -71,24 +73,43 @@ def empty_frame() -> pd.DataFrame:
 
 
 def read_indicator(indicator_id: str) -> pd.DataFrame:
-    """The snapshot rows of one indicator: `value` as float (NaN when empty), all else text."""
+    """The snapshot rows of one indicator: `value` as float (NaN when empty), all else text.
+
+    A missing file gives an empty frame (whether that is allowed is the catalog's business,
+    see helpers.load). Every row of an existing file is validated like a row being written,
+    and the rows together by helpers.validate; errors name the file and line.
+    """
     path = snapshot_path(indicator_id)
     if not path.exists():
         return empty_frame()
+    records, lines = [], []
     with path.open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh), None)
-    if header != COLUMNS:
-        raise SnapshotError(f"{path}: columns are {header}, expected {COLUMNS}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    values = []
-    for line, text in enumerate(frame["value"], start=2):
-        if text == "":
-            values.append(math.nan)
-        elif PLAIN_NUMBER.fullmatch(text):
-            values.append(float(text))
-        else:
-            raise SnapshotError(f"{path}:{line}: value {text!r} is not a plain number")
-    frame["value"] = pd.Series(values, index=frame.index, dtype=float)
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise SnapshotError(f"{path}:1: the file is empty (not even a header); delete it or restore it")
+        if header != COLUMNS:
+            raise SnapshotError(f"{path}:1: columns are {header}, expected {COLUMNS}")
+        # reader.line_num is the last physical line read; a record starts one line after the previous.
+        start = reader.line_num + 1
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if len(record) != len(COLUMNS):
+                raise SnapshotError(f"{path}:{line}: {len(record)} fields, expected {len(COLUMNS)}"
+                                    " (a row cut short, a blank line or a stray comma)")
+            records.append(record)
+            lines.append(line)
+    if not records:
+        raise SnapshotError(f"{path}: a header and no rows; an indicator without rows has no file")
+    wheres = [f"{path}:{line}" for line in lines]
+    rows = [_check_row(indicator_id, line, dict(zip(COLUMNS, record)), where=where)
+            for line, record, where in zip(lines, records, wheres)]
+    problems = validate.duplicate_problems(rows, wheres)
+    if problems:
+        raise SnapshotError(validate.first_lines(problems))
+    frame = pd.DataFrame(records, columns=COLUMNS, dtype=str)
+    frame["value"] = pd.Series([float(t) if t != "" else math.nan for t in frame["value"]],
+                               index=frame.index, dtype=float)
     return frame
 
 
@@ -132,12 +153,14 @@ def _row_key(row: dict) -> tuple:
             _origin_key(row["origin"]), row["origin"])
 
 
-def _check_row(indicator_id: str, index: int, raw: dict) -> dict:
-    """One validated row as text, or a SnapshotError naming the row and its origin."""
-    where = f"{indicator_id} row {index}"
+def _check_row(indicator_id: str, index: int, raw: dict, where: str | None = None) -> dict:
+    """One validated row as text, or a SnapshotError naming the row (`where`, or its number and origin)."""
+    named = where is not None
+    where = where or f"{indicator_id} row {index}"
     try:
         row = {c: _text(raw[c]) for c in COLUMNS if c != "value"}
-        where += f" ({row['origin'] or 'no origin'})"
+        if not named:
+            where += f" ({row['origin'] or 'no origin'})"
         row["value"] = format_value(raw["value"])
     except ValueError as exc:
         raise SnapshotError(f"{where}: {exc}") from None
@@ -199,6 +222,10 @@ def validate_frame(indicator_id: str, frame: pd.DataFrame) -> list[dict]:
     # Column lists are much faster than DataFrame.to_dict for many small frames.
     records = zip(*(frame[c].tolist() for c in COLUMNS))
     rows = [_check_row(indicator_id, i, dict(zip(COLUMNS, raw))) for i, raw in enumerate(records, start=1)]
+    problems = validate.duplicate_problems(
+        rows, [f"{indicator_id} row {i} ({row['origin'] or 'no origin'})" for i, row in enumerate(rows, start=1)])
+    if problems:
+        raise SnapshotError(validate.first_lines(problems))
     rows.sort(key=_row_key)
     for previous, row in zip(rows, rows[1:]):
         if _row_key(previous) == _row_key(row):
