@@ -177,14 +177,18 @@ def test_reimport_does_not_bring_back_curated_rows_a_live_row_superseded(tmp_dat
     assert same_key["value"].iloc[0] == target["value"].iloc[0] + 1
 
 
-def test_indicator_dropped_from_harvest_loses_its_curated_file(tmp_data):
+def test_indicator_dropped_from_harvest_loses_its_curated_file_only_with_prune(tmp_data, capsys):
     source, data = tmp_data
     main(["--harvest", str(source)])
     stale = data / "snapshot" / "not_in_harvest.csv"
     shutil.copyfile(data / "snapshot" / "population_total.csv", stale)
     text = stale.read_text(encoding="utf-8").replace("population_total,", "not_in_harvest,")
     stale.write_text(text, encoding="utf-8")
-    main(["--harvest", str(source)])
+    assert main(["--harvest", str(source)]) == 1
+    assert "not_in_harvest" in capsys.readouterr().err
+    assert stale.read_text(encoding="utf-8") == text
+    assert main(["--harvest", str(source), "--prune"]) == 0
+    assert f"{stale} removed" in capsys.readouterr().out
     assert not stale.exists()
     assert "not_in_harvest" not in (data / "datapackage.json").read_text(encoding="utf-8")
 
