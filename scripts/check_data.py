@@ -59,7 +59,7 @@ def package_problems(data: Path) -> list[str]:
             for error in task.errors:
                 row = getattr(error, "row_number", None)
                 line = f":{row}" if row else ""
-                source = task.place or task.name
+                source = data / task.place if task.place and not Path(task.place).is_absolute() else task.place
                 problems.append(f"{source}{line}: {error.type}: {error.message}")
         problems += [f"{path}: {error.type}: {error.message}" for error in report.errors]
     return problems

@@ -463,7 +463,7 @@ def _bad_schema_value(data: Path) -> str:
     records = read_records(path)
     records[2][COLUMNS.index("period_start")] = "2021-13-01"
     write_records(path, records)
-    return f"snapshot/{SNAPSHOT_NAME}:3: type-error"
+    return f"{path}:3: type-error"
 
 
 def _bad_json(data: Path) -> str:
