@@ -482,3 +482,13 @@ def test_check_data_fails_the_build(data, case):
     assert result.returncode == 1
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_broken_population_file_is_not_a_missing_per_1000_view(data):
+    from helpers import charts
+    path = data / "snapshot" / SNAPSHOT_NAME
+    records = read_records(path)
+    _conflict(records)
+    write_records(path, records)
+    with pytest.raises(SnapshotError, match=re.escape(str(path))):
+        charts._population_by_area_year(["340"])
