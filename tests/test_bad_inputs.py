@@ -492,3 +492,17 @@ def test_a_broken_population_file_is_not_a_missing_per_1000_view(data):
     write_records(path, records)
     with pytest.raises(SnapshotError, match=re.escape(str(path))):
         charts._population_by_area_year(["340"])
+
+
+@pytest.mark.parametrize("kind", SOURCE_KINDS)
+def test_two_publishers_of_one_kind_that_disagree_are_a_conflict(data, kind):
+    """Only the legacy kind `curated` tells sources apart by publisher; a real kind does not."""
+    path = data / "snapshot" / SNAPSHOT_NAME
+    records = read_records(path)
+    i = _conflict(records)
+    for index in (i, -1):
+        records[index][COLUMNS.index("source_kind")] = kind
+    records[-1][COLUMNS.index("publisher")] = "Another publisher"
+    write_records(path, records)
+    with pytest.raises(SnapshotError, match=re.escape(f"{path}:{i + 1} and {path}:{len(records)}: two rows")):
+        read_indicator(INDICATOR)
