@@ -265,7 +265,16 @@ def _indicator_left(source: Path) -> tuple[Path, str]:
                   " town_population (")
 
 
+def _repeated_line(source: Path) -> tuple[Path, str]:
+    path = source / "theme2_lokalsamfund.csv"
+    records = read_records(path)
+    records.append(list(records[5]))
+    write_records(path, records)
+    return path, f"{path}:{len(records)}: exact duplicate of {path}:6; delete one of the two rows"
+
+
 IMPORT_CASES = {
+    "harvest line repeated": _repeated_line,
     "harvest file missing": _remove_file,
     "harvest file empty": _empty_file,
     "harvest file header only": _header_only,
@@ -283,6 +292,13 @@ def test_bad_harvest_stops_the_import_and_changes_nothing(data, harvest, case):
     assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert file_bytes(data) == before
+
+
+def test_check_harvest_finds_a_repeated_line(harvest):
+    path, _ = _repeated_line(harvest)
+    result = check_harvest(harvest)
+    lines = len(read_records(path))
+    assert result.returncode == 1 and f"{path.name}:{lines}: exact duplicate of {path.name}:6" in result.stdout
 
 
 def test_prune_refuses_when_the_catalog_still_promises_the_rows(data, harvest):

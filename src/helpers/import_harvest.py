@@ -205,7 +205,10 @@ def import_harvest(harvest: Path | None = None, *, prune: bool = False, report=N
             lines.append(f"{where}: indicator_id {indicator_id!r} is not in the catalog (data/catalog/indicators/)"
                          + (f"; closest known ids: {', '.join(close)}" if close else "; no similar id is known"))
         raise HarvestError(validate.first_lines(lines))
-    problems = validate.curated_number_problems(all_rows, wheres)
+    # The same line twice is a slip of the editor, not a second source backing the first.
+    problems = validate.exact_duplicate_problems([{k: v for k, v in row.items() if k != "origin"} for row in all_rows],
+                                                 wheres)
+    problems += validate.curated_number_problems(all_rows, wheres)
     if problems:
         raise HarvestError(validate.first_lines(problems))
 

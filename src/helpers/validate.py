@@ -71,6 +71,19 @@ def _shown_value(row: dict) -> str:
     return row.get("value", "") or f"(no value: {row.get('value_flag', '') or 'empty'})"
 
 
+def exact_duplicate_problems(rows: Sequence[dict], wheres: Sequence[str]) -> list[str]:
+    """Rows equal in every column; for harvest rows the caller leaves the origin (file:line) out."""
+    seen: dict[tuple, str] = {}
+    problems = []
+    for row, where in zip(rows, wheres):
+        exact = tuple(sorted(row.items()))
+        if exact in seen:
+            problems.append(f"{where}: exact duplicate of {seen[exact]}; delete one of the two rows")
+        else:
+            seen[exact] = where
+    return problems
+
+
 def duplicate_problems(rows: Sequence[dict], wheres: Sequence[str]) -> list[str]:
     """Exact duplicates and conflicts among `rows`; `wheres[i]` is where row i was read."""
     problems = []
