@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Strict build of the book: `make book`.
 #   1. ensure .venv with the pinned requirements
-#   2. write generated static assets (_static/vega-bundle.js)
+#   2. write generated static assets (_static/vega-bundle.js); check data/ (scripts/check_data.py)
 #   3. jupyter-book build . -W --keep-going  (warnings are errors; every notebook is
 #      executed afresh, see _config.yml; tracebacks of failing notebooks are kept in
 #      _build/html/reports/)
@@ -14,6 +14,8 @@ START=$(date +%s.%N)
 bash scripts/ensure_venv.sh
 PY="$ROOT/.venv/bin/python"
 "$PY" scripts/build_static.py
+# A bad data file stops the build here with its name and line (docs/data-rules.md).
+"$PY" scripts/check_data.py
 # Build from scratch: a stale HTML tree could hide a page that no longer builds, and a
 # stale Sphinx environment (_build/.doctrees) skips unchanged pages, and with them
 # their warnings.

@@ -54,11 +54,13 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def tmp_data(tmp_path, monkeypatch):
-    """A source copy of the harvest and an empty data folder that helpers.paths points at."""
+    """A source copy of the harvest and a data folder with only the catalog, that helpers.paths points at."""
     source = tmp_path / "harvest_source"
     shutil.copytree(HARVEST, source)
     data = tmp_path / "data"
     data.mkdir()
+    # The importer checks every indicator id against the catalog.
+    shutil.copytree(REPO / "data" / "catalog", data / "catalog")
     monkeypatch.setenv("VISION_DATA_DIR", str(data))
     return source, data
 
@@ -189,14 +191,18 @@ def test_reimport_does_not_bring_back_curated_rows_a_live_row_superseded(tmp_dat
     assert same_key["value"].iloc[0] == target["value"].iloc[0] + 1
 
 
-def test_indicator_dropped_from_harvest_loses_its_curated_file(tmp_data):
+def test_indicator_dropped_from_harvest_loses_its_curated_file_only_with_prune(tmp_data, capsys):
     source, data = tmp_data
     main(["--harvest", str(source)])
     stale = data / "snapshot" / "not_in_harvest.csv"
     shutil.copyfile(data / "snapshot" / "population_total.csv", stale)
     text = stale.read_text(encoding="utf-8").replace("population_total,", "not_in_harvest,")
     stale.write_text(text, encoding="utf-8")
-    main(["--harvest", str(source)])
+    assert main(["--harvest", str(source)]) == 1
+    assert "not_in_harvest" in capsys.readouterr().err
+    assert stale.read_text(encoding="utf-8") == text
+    assert main(["--harvest", str(source), "--prune"]) == 0
+    assert f"{stale} removed" in capsys.readouterr().out
     assert not stale.exists()
     assert "not_in_harvest" not in (data / "datapackage.json").read_text(encoding="utf-8")
 

@@ -207,12 +207,13 @@ def _consecutive(a, b) -> bool:
 
 def _population_by_area_year(codes) -> dict[tuple[str, int], float]:
     """Population 1 January per (area, year) from the population_total snapshot, if any."""
+    from helpers.catalog import UnknownIndicatorError
+    from helpers.load import load_indicator
+    from helpers.progress import annual_series, choose_breakdown, usable_rows
     try:
-        from helpers.load import load_indicator
-        from helpers.progress import annual_series, choose_breakdown, usable_rows
         pop = load_indicator(POPULATION_ID)
-    except Exception:  # no population data: the per-1,000 view is left out
-        return {}
+    except UnknownIndicatorError:  # no population series: the per-1,000 view is left out
+        return {}               # (a broken population file is an error, never a missing view)
     frame = frame_of(pop)
     result = {}
     for code in codes:

@@ -1,6 +1,6 @@
 """Import the curated harvest into the tidy snapshot and describe it in data/datapackage.json.
 
-    python -m helpers.import_harvest [--harvest DIR]
+    python -m helpers.import_harvest [--harvest DIR] [--prune]
 
 DIR defaults to ../shared/data/harvest next to the repository (the shared harvest), or to
 the verbatim copy in data/harvest when that does not exist. The files of DIR are first copied
@@ -9,8 +9,14 @@ one snapshot row with origin `harvest/<file>.csv:<line>` and a source kind (publ
 press or wiki_mirror) given by `helpers.source_classes.classify` on its URL and publisher.
 Then `helpers.import_harvest2` adds the series of data/harvest2 (api_copy, copy_computed, export).
 
-Rows of other kinds (`live`, from helpers.refresh) already in a snapshot file are kept; only the
-harvest rows are replaced. Running the import twice gives byte-identical files.
+Everything is read and checked before anything is written (docs/data-rules.md): a bad row, an
+empty or header-only file, an indicator id the catalog does not know, an ambiguous number, or a
+file or indicator that left the harvest stops the import with an error and changes nothing.
+Only `--prune` removes what left the harvest: the copied file, and the harvest rows of an
+indicator (its snapshot file too when nothing else remains in it); the import lists them.
+
+Rows that did not come from the harvests (origin not `harvest/...` or `harvest2/...`, e.g. `live`
+rows from helpers.refresh) are kept. Running the import twice gives byte-identical files.
 """
 from __future__ import annotations
 
@@ -24,7 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import import_harvest2, paths
+from helpers import import_harvest2, paths, validate
+from helpers.catalog import close_matches, load_catalog
 from helpers.periods import KINDS, PeriodError, parse_period
 from helpers.source_classes import classify
 from helpers.snapshot import (
@@ -36,6 +43,8 @@ HARVEST_COLUMNS = ["indicator_id", "indicator_da", "area_code", "area_name", "pe
                    "sex", "age", "source_publisher", "source_table", "source_url", "excerpt", "note"]
 # Files of the harvest folder that belong to it; anything else there is not copied.
 HARVEST_PATTERNS = ("*.csv", "*.tables.md", "README.md")
+# The origin of every snapshot row this importer writes starts with this.
+ORIGIN_PREFIX = "harvest/"
 
 
 class HarvestError(ValueError):
@@ -53,12 +62,15 @@ def harvest_files(folder: Path) -> list[Path]:
 
 
 def copy_harvest(source: Path, target: Path) -> None:
-    """Make `target` a verbatim copy of the harvest files in `source`."""
+    """Make `target` a verbatim copy of the harvest files in `source`.
+
+    Files in `target` that `source` lacks are removed: `import_harvest` only gets here when
+    there are none, or when --prune asked for their removal.
+    """
     if source.resolve() == target.resolve():
         return
     files = harvest_files(source)
     target.mkdir(parents=True, exist_ok=True)
-    # A file dropped from the harvest must not linger in the copy and be imported again.
     wanted = {p.name for p in files}
     for stale in harvest_files(target):
         if stale.name not in wanted:
@@ -72,11 +84,13 @@ def copy_harvest(source: Path, target: Path) -> None:
 
 def read_harvest_csv(path: Path) -> list[dict]:
     """Snapshot rows (as text) for every data row of one harvest CSV."""
-    origin_file = f"harvest/{path.name}"
+    origin_file = f"{ORIGIN_PREFIX}{path.name}"
     rows = []
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
+        if header is None:
+            raise HarvestError(f"{path}: the file is empty; restore it, or delete it and import with --prune")
         if header != HARVEST_COLUMNS:
             raise HarvestError(f"{path}:1: columns are {header}, expected {HARVEST_COLUMNS}")
         # reader.line_num is the last physical line read; a record starts one line after the previous.
@@ -86,6 +100,8 @@ def read_harvest_csv(path: Path) -> list[dict]:
             if len(record) != len(HARVEST_COLUMNS):
                 raise HarvestError(f"{path}:{line}: {len(record)} fields, expected {len(HARVEST_COLUMNS)}")
             rows.append(convert_row(dict(zip(HARVEST_COLUMNS, record)), path, line, origin_file))
+    if not rows:
+        raise HarvestError(f"{path}: a header and no rows; restore the rows, or delete the file and import with --prune")
     return rows
 
 
@@ -129,50 +145,132 @@ def convert_row(src: dict, path: Path, line: int, origin_file: str) -> dict:
     }
 
 
-def import_harvest(harvest: Path | None = None, harvest2: Path | None = None) -> dict[str, int]:
-    """Copy both harvests, rewrite the harvest rows of every snapshot file and the datapackage.
+HARVEST2_PREFIX = "harvest2/"
 
-    Returns the number of harvest rows (harvest 1 + harvest 2) per indicator id.
+
+def _owned(frame: pd.DataFrame) -> pd.Series:
+    """Rows this importer wrote (and rewrites): origin harvest/<file>.csv:<line> or harvest2/..."""
+    return frame["origin"].str.startswith(ORIGIN_PREFIX) | frame["origin"].str.startswith(HARVEST2_PREFIX)
+
+
+def _origin_files(frame: pd.DataFrame) -> set[str]:
+    harvest1 = frame["origin"].str.startswith(ORIGIN_PREFIX)
+    return {o[len(ORIGIN_PREFIX):].rsplit(":", 1)[0] for o in frame.loc[harvest1, "origin"]}
+
+
+def _where(row: dict, source: Path) -> str:
+    # origin is harvest/<file>.csv:<line>; the analyst edits the file in `source`.
+    return str(source / row["origin"][len(ORIGIN_PREFIX):])
+
+
+def import_harvest(harvest: Path | None = None, harvest2: Path | None = None, *, prune: bool = False,
+                   report=None) -> dict[str, int]:
+    """Check the harvest against the catalog and the snapshot, then copy it and rewrite the snapshot.
+
+    Returns the number of harvest rows (harvest 1 + harvest 2) per indicator id. Raises HarvestError (nothing written)
+    for anything in docs/data-rules.md. `report(line)` receives what --prune removed.
     """
+    report = report or (lambda line: print(line))
     source = Path(harvest) if harvest is not None else default_harvest_dir()
     if not source.is_dir():
         raise HarvestError(f"harvest folder {source} does not exist")
     target = paths.data_dir() / "harvest"
-    copy_harvest(source, target)
+    catalog = load_catalog()  # CatalogError names the catalog file
 
-    csv_files = sorted(target.glob("*.csv"))
+    csv_files = sorted(source.glob("*.csv"))
     if not csv_files:
-        raise HarvestError(f"no *.csv files in {target}")
+        raise HarvestError(f"no *.csv files in {source}")
+    existing = {indicator_id: read_indicator(indicator_id) for indicator_id in list_indicators()}
+
+    # A harvest file that disappeared would silently take its rows with it.
+    present = {p.name for p in harvest_files(source)}
+    known = set()
+    if target.resolve() != source.resolve():
+        known |= {p.name for p in harvest_files(target)}
+    for frame in existing.values():
+        known |= _origin_files(frame)
+    gone = sorted(known - present)
+    if gone and not prune:
+        raise HarvestError(f"{len(gone)} harvest file(s) known from data/harvest or the snapshot are missing from"
+                           f" {source}: {', '.join(gone)}; restore them, or import with --prune to remove"
+                           " their rows")
+
     curated: dict[str, list[dict]] = defaultdict(list)
+    all_rows, wheres = [], []
     for path in csv_files:
         for row in read_harvest_csv(path):
             curated[row["indicator_id"]].append(row)
+            all_rows.append(row)
+            wheres.append(_where(row, source))
+
+    unknown = {}
+    for row, where in zip(all_rows, wheres):
+        if row["indicator_id"] not in catalog.indicators:
+            unknown.setdefault(row["indicator_id"], where)
+    if unknown:
+        lines = []
+        for indicator_id, where in sorted(unknown.items(), key=lambda item: item[1]):
+            close = close_matches(indicator_id, catalog.indicators, n=3)
+            lines.append(f"{where}: indicator_id {indicator_id!r} is not in the catalog (data/catalog/indicators/)"
+                         + (f"; closest known ids: {', '.join(close)}" if close else "; no similar id is known"))
+        raise HarvestError(validate.first_lines(lines))
+    # The same line twice is a slip of the editor, not a second source backing the first.
+    problems = validate.exact_duplicate_problems([{k: v for k, v in row.items() if k != "origin"} for row in all_rows],
+                                                 wheres)
+    problems += validate.curated_number_problems(all_rows, wheres)
+    if problems:
+        raise HarvestError(validate.first_lines(problems))
     # Harvest 2 rows are written by the same code path below, as rows of their own kinds.
     source2 = Path(harvest2) if harvest2 is not None else import_harvest2.default_harvest2_dir()
     if not source2.is_dir():
         raise HarvestError(f"harvest2 folder {source2} does not exist")
     target2 = paths.data_dir() / "harvest2"
-    import_harvest2.copy_harvest2(source2, target2)
-    for row in import_harvest2.harvest2_rows(target2):
+    rows2 = import_harvest2.harvest2_rows(source2)
+    for row in rows2:
         curated[row["indicator_id"]].append(row)
 
     # Validate everything before writing anything, so a bad row leaves the snapshot untouched.
-    frames = {}
-    for indicator_id in sorted(set(curated) | set(list_indicators())):
-        existing = read_indicator(indicator_id)
-        live = existing[existing["source_kind"] == "live"]
+    frames, leaving = {}, []
+    empty = pd.DataFrame(columns=COLUMNS)
+    for indicator_id in sorted(set(curated) | set(existing)):
+        old = existing.get(indicator_id, empty)
+        owned = _owned(old) if len(old) else pd.Series([], dtype=bool)
+        kept = old[~owned] if len(old) else old
+        if indicator_id not in curated and owned.any():
+            leaving.append((indicator_id, int(owned.sum()), len(kept)))
+        live = kept[kept["source_kind"] == "live"]
+        others = kept[kept["source_kind"] != "live"]
         new = pd.DataFrame(curated.get(indicator_id, []), columns=COLUMNS)
         # Re-importing must not bring back curated rows that a live refresh has superseded.
-        frames[indicator_id] = merge_live(new, live)[0] if len(live) else new
+        merged = merge_live(new, live)[0] if len(live) else new
+        parts = [part for part in (merged, others) if len(part)]
+        frames[indicator_id] = pd.concat(parts, ignore_index=True) if parts else new
+    if leaving and not prune:
+        listed = "; ".join(f"{i} ({n} harvest rows{', file removed' if not rest else ''})" for i, n, rest in leaving)
+        raise HarvestError(f"{len(leaving)} indicator(s) in data/snapshot left the harvest and would lose their"
+                           f" harvest rows: {listed}; import with --prune to remove them")
+    for indicator_id, record in sorted(catalog.indicators.items()):
+        promised = (record.get("sources") or {}).get("curated")
+        if promised and not len(frames.get(indicator_id, empty)):
+            raise HarvestError(f"data/catalog/indicators/{indicator_id}.yaml says sources.curated: true, but the"
+                               f" harvest in {source} has no row for {indicator_id}; add its rows or set"
+                               " sources.curated: false")
     for indicator_id, frame in frames.items():
         validate_frame(indicator_id, frame)
 
+    copy_harvest(source, target)
+    import_harvest2.copy_harvest2(source2, target2)
     for indicator_id, frame in frames.items():
         if len(frame):
             write_indicator(indicator_id, frame)
         else:
-            # The indicator left the harvest and has no live rows: nothing remains to describe.
+            # --prune: the indicator left the harvest and nothing else remains to describe.
             snapshot_path(indicator_id).unlink(missing_ok=True)
+    for name in gone:
+        report(f"pruned: harvest file {name} (no longer in {source})")
+    for indicator_id, n, rest in leaving:
+        report(f"pruned: {n} harvest rows of {indicator_id}"
+               + (f" ({rest} other rows kept)" if rest else f", {snapshot_path(indicator_id)} removed"))
     write_datapackage()
     return {k: len(v) for k, v in sorted(curated.items())}
 
@@ -306,10 +404,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder with the harvest CSV files (default: ../shared/data/harvest, else data/harvest)")
     parser.add_argument("--harvest2", type=Path, default=None,
                         help="the harvest2 folder (default: ../shared/data/harvest2, else data/harvest2)")
+    parser.add_argument("--prune", action="store_true",
+                        help="remove the harvest rows (and files) of indicators and harvest files that left the harvest")
     args = parser.parse_args(argv)
     try:
-        counts = import_harvest(args.harvest, args.harvest2)
-    except (HarvestError, ValueError) as exc:
+        counts = import_harvest(args.harvest, args.harvest2, prune=args.prune)
+    except (HarvestError, ValueError) as exc:  # SnapshotError and CatalogError are ValueErrors
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"imported {sum(counts.values())} harvest rows into {len(counts)} indicator files"

@@ -220,6 +220,19 @@ def _as_bound(value, name: str, *, end: bool) -> str | None:
     return date(year, 12, 31).isoformat() if end else date(year, 1, 1).isoformat()
 
 
+def check_claim(record: dict, frame: pd.DataFrame) -> None:
+    """A catalog record that promises curated rows must have them.
+
+    Without this an indicator whose snapshot file was lost would reach the page as
+    "Ingen data for Sorø", a statement about Sorø that is really a statement about a file.
+    """
+    if (record.get("sources") or {}).get("curated") and frame.empty:
+        indicator_id = record["id"]
+        raise snapshot.SnapshotError(
+            f"{snapshot.snapshot_path(indicator_id)}: missing, but data/catalog/indicators/{indicator_id}.yaml"
+            " says sources.curated: true; run `make import`, or set sources.curated: false in the record")
+
+
 def load_indicator(indicator_id: str, areas: str | int | Iterable[str | int] | None = None,
                    start=None, end=None, *, catalog: Catalog | None = None) -> IndicatorData:
     """The catalog record and snapshot rows of one indicator.
@@ -234,6 +247,7 @@ def load_indicator(indicator_id: str, areas: str | int | Iterable[str | int] | N
         raise UnknownIndicatorError(repr(indicator_id), catalog.indicators)
     record = catalog.indicator(indicator_id)  # UnknownIndicatorError with close ids
     frame = snapshot.read_indicator(indicator_id)
+    check_claim(record, frame)
 
     if areas is not None:
         codes = [_area_code(areas)] if isinstance(areas, (str, int)) else [_area_code(a) for a in areas]

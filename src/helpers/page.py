@@ -25,6 +25,7 @@ import posixpath
 import pandas as pd
 
 from helpers import areas as A
+from helpers.catalog import UnknownIndicatorError
 from helpers.progress import LABELS_DA, assess, frame_of, record_of, rget
 
 VISION_PAGE = "intro"               # the book's front page, which presents the vision
@@ -399,7 +400,7 @@ def sources_block(indicator_ids, datas: dict | None = None, max_quotes: int = 3)
     for indicator_id in indicator_ids:
         try:
             data = datas.get(indicator_id) or _load(indicator_id)
-        except Exception as exc:  # unknown id: say so rather than break the page
+        except UnknownIndicatorError as exc:  # only an unknown id; a broken file must fail the build
             items.append(f"<li><strong>{esc(indicator_id)}</strong>: kunne ikke indlæses ({esc(exc)})</li>")
             continue
         record, frame = record_of(data), frame_of(data)
@@ -445,7 +446,7 @@ def missing_items(goal_id: str, catalog=None, loader=None) -> list[dict]:
             data = loader(indicator_id)
             record = record_of(data) or record
             frame = frame_of(data)
-        except Exception:
+        except UnknownIndicatorError:  # said below; a broken file must fail the build
             frame = pd.DataFrame()
         title = rget(record, "title", indicator_id)
         if record is None:
@@ -530,7 +531,7 @@ def scorecard_rows(catalog=None, loader=None) -> list[dict]:
                         row["period"] = last["period"] or "uden dato"
                         row["sort_value"] = float(last["value"])
                 row["trend"], row["trend_dir"] = _trend(result), result.trend
-            except Exception:  # a broken indicator must not hide the other goals
+            except UnknownIndicatorError:  # a load or validation error fails the build, never "Kan ikke vurderes"
                 row["indicator"] = f"{headline} (kunne ikke indlæses)"
         rows.append(row)
     return rows

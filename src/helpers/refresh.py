@@ -29,7 +29,8 @@ end every failure is printed on one line (to stderr) and the exit status is 1.
 Unverified live queries are skipped by default: with ``variables: {}`` the API silently sums
 every variable left out, which gives a number but not the indicator's number.
 
-Exit status: 0 all good; 1 at least one indicator failed; 2 usage error (e.g. unknown id);
+Exit status: 0 all good; 1 at least one indicator failed; 2 usage error (e.g. unknown id) or
+a broken catalog (one line naming the file);
 3 the API could not be reached (nothing was touched).
 """
 from __future__ import annotations
@@ -645,6 +646,12 @@ def _one_line(exc: BaseException) -> str:
     return text
 
 
+def _catalog_line(exc: BaseException) -> str:
+    problems = list(getattr(exc, "problems", None) or [str(exc)])
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return " ".join(problems[0].split()) + more
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     default_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     parser = argparse.ArgumentParser(
@@ -684,7 +691,11 @@ def main(argv: Sequence[str] | None = None, *, now: Callable[[], datetime] | Non
          sleep: Callable[[float], None] | None = None) -> int:
     args = parse_args(argv)
     out, err = sys.stdout, sys.stderr
-    catalog = load_catalog()
+    try:
+        catalog = load_catalog()
+    except ValueError as exc:  # CatalogError (a ValueError): one line, not a traceback
+        print(f"FEJL / FAILED katalog / catalog: {_catalog_line(exc)}", file=err)
+        return 2
     indicators: Mapping[str, Any] = _field(catalog, "indicators") or {}
 
     if args.only:

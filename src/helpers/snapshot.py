@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers import validate
 from helpers.paths import snapshot_dir
 from helpers.periods import PeriodError, parse_period
 from helpers.sources import SOURCE_KINDS as _SOURCE_KINDS
@@ -78,27 +79,48 @@ def empty_frame() -> pd.DataFrame:
 
 
 def read_indicator(indicator_id: str) -> pd.DataFrame:
-    """The snapshot rows of one indicator: `value` as float (NaN when empty), all else text."""
+    """The snapshot rows of one indicator: `value` as float (NaN when empty), all else text.
+
+    A missing file gives an empty frame (whether that is allowed is the catalog's business,
+    see helpers.load). Every row of an existing file is validated like a row being written,
+    and the rows together by helpers.validate; errors name the file and line.
+    """
     path = snapshot_path(indicator_id)
     if not path.exists():
         return empty_frame()
+    records, lines = [], []
     with path.open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh), None)
-    if header not in (COLUMNS, LEGACY_COLUMNS):
-        raise SnapshotError(f"{path}: columns are {header}, expected {COLUMNS}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    if header == LEGACY_COLUMNS:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise SnapshotError(f"{path}:1: the file is empty (not even a header); delete it or restore it")
+        if header not in (COLUMNS, LEGACY_COLUMNS):
+            raise SnapshotError(f"{path}:1: columns are {header}, expected {COLUMNS}")
         # A file written before `via` existed (e.g. live rows from another branch): no copy named.
-        frame.insert(COLUMNS.index("via"), "via", "")
-    values = []
-    for line, text in enumerate(frame["value"], start=2):
-        if text == "":
-            values.append(math.nan)
-        elif PLAIN_NUMBER.fullmatch(text):
-            values.append(float(text))
-        else:
-            raise SnapshotError(f"{path}:{line}: value {text!r} is not a plain number")
-    frame["value"] = pd.Series(values, index=frame.index, dtype=float)
+        legacy = header == LEGACY_COLUMNS
+        width = len(header)
+        # reader.line_num is the last physical line read; a record starts one line after the previous.
+        start = reader.line_num + 1
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if len(record) != width:
+                raise SnapshotError(f"{path}:{line}: {len(record)} fields, expected {width}"
+                                    " (a row cut short, a blank line or a stray comma)")
+            if legacy:
+                record.insert(COLUMNS.index("via"), "")
+            records.append(record)
+            lines.append(line)
+    if not records:
+        raise SnapshotError(f"{path}: a header and no rows; an indicator without rows has no file")
+    wheres = [f"{path}:{line}" for line in lines]
+    rows = [_check_row(indicator_id, line, dict(zip(COLUMNS, record)), where=where)
+            for line, record, where in zip(lines, records, wheres)]
+    problems = validate.duplicate_problems(rows, wheres)
+    if problems:
+        raise SnapshotError(validate.first_lines(problems))
+    frame = pd.DataFrame(records, columns=COLUMNS, dtype=str)
+    frame["value"] = pd.Series([float(t) if t != "" else math.nan for t in frame["value"]],
+                               index=frame.index, dtype=float)
     return frame
 
 
@@ -142,12 +164,14 @@ def _row_key(row: dict) -> tuple:
             _origin_key(row["origin"]), row["origin"])
 
 
-def _check_row(indicator_id: str, index: int, raw: dict) -> dict:
-    """One validated row as text, or a SnapshotError naming the row and its origin."""
-    where = f"{indicator_id} row {index}"
+def _check_row(indicator_id: str, index: int, raw: dict, where: str | None = None) -> dict:
+    """One validated row as text, or a SnapshotError naming the row (`where`, or its number and origin)."""
+    named = where is not None
+    where = where or f"{indicator_id} row {index}"
     try:
         row = {c: _text(raw[c]) for c in COLUMNS if c != "value"}
-        where += f" ({row['origin'] or 'no origin'})"
+        if not named:
+            where += f" ({row['origin'] or 'no origin'})"
         row["value"] = format_value(raw["value"])
     except ValueError as exc:
         raise SnapshotError(f"{where}: {exc}") from None
@@ -216,6 +240,10 @@ def validate_frame(indicator_id: str, frame: pd.DataFrame) -> list[dict]:
     # Column lists are much faster than DataFrame.to_dict for many small frames.
     records = zip(*(frame[c].tolist() for c in COLUMNS))
     rows = [_check_row(indicator_id, i, dict(zip(COLUMNS, raw))) for i, raw in enumerate(records, start=1)]
+    problems = validate.duplicate_problems(
+        rows, [f"{indicator_id} row {i} ({row['origin'] or 'no origin'})" for i, row in enumerate(rows, start=1)])
+    if problems:
+        raise SnapshotError(validate.first_lines(problems))
     rows.sort(key=_row_key)
     for previous, row in zip(rows, rows[1:]):
         if _row_key(previous) == _row_key(row):
@@ -261,29 +289,22 @@ KEY = ["area_code", "period", "sex", "age"]
 
 
 def merge_live(existing: pd.DataFrame, live: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Existing snapshot rows + new live rows; returns (merged, number of curated rows dropped).
+    """Existing snapshot rows + new live rows; returns (merged, number of rows the live ones outrank).
 
-    Previous live rows are all replaced. For each key (area_code, period, sex, age): a live
-    row with a number supersedes the curated rows; a live row without one is dropped when a
-    curated row has a number, and otherwise supersedes the curated rows too.
+    Previous live rows are all replaced. Rows of every other kind are kept: they become the
+    cross-checks of the live value (helpers.load.pick_best shows the best kind that has a value,
+    docs/data-rules.md), so a refresh never deletes a harvested number.
     """
-    curated = existing[existing["source_kind"] != "live"]
+    others = existing[existing["source_kind"] != "live"]
 
-    def keys(frame: pd.DataFrame) -> set[tuple]:
-        return set(map(tuple, frame[KEY].astype(str).itertuples(index=False, name=None)))
+    def keys(frame: pd.DataFrame) -> list[tuple]:
+        return list(map(tuple, frame[KEY].astype(str).itertuples(index=False, name=None)))
 
-    curated_keys = list(map(tuple, curated[KEY].astype(str).itertuples(index=False, name=None)))
-    live_keys = list(map(tuple, live[KEY].astype(str).itertuples(index=False, name=None)))
-    has_value = live["value_flag"] == ""
-    curated_with_value = keys(curated[curated["value"].notna()])
-    keep_live = [bool(v) or k not in curated_with_value for k, v in zip(live_keys, has_value)]
-    live = live[keep_live]
-    superseding = keys(live)
-    drop = [k in superseding for k in curated_keys]
-    kept = curated[[not d for d in drop]]
-    parts = [p for p in (kept, live) if len(p)]
+    with_value = set(keys(live[live["value_flag"] == ""]))
+    outranked = sum(k in with_value for k in keys(others))
+    parts = [p for p in (others, live) if len(p)]
     merged = pd.concat(parts, ignore_index=True) if parts else live.iloc[0:0]
-    return merged, sum(drop)
+    return merged, outranked
 
 
 def normalise_area_name(area_code: str, area_name: str) -> str:

@@ -1,0 +1,102 @@
+"""Check data/ before the book is built: a bad file stops the build here, with its name and line.
+
+1. data/datapackage.json is a valid Frictionless package: every resource, every row against
+   the shared table schema (data/snapshot.schema.json).
+2. Its resources and the files on disk match both ways: each resource's file exists, and each
+   data/snapshot/*.csv is a resource.
+3. Every snapshot file passes `helpers.snapshot.read_indicator` (each row, duplicates,
+   conflicts) and every catalog indicator passes `helpers.load.load_indicator` (a record that
+   promises curated rows has them).
+
+Exit 0 and one "ok" line when all is well; 1 and one line per problem otherwise.
+The data folder is helpers.paths.data_dir() (VISION_DATA_DIR overrides it).
+
+Usage: python scripts/check_data.py
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import frictionless
+
+from helpers import paths
+from helpers.catalog import load_catalog
+from helpers.load import load_indicator
+from helpers.snapshot import list_indicators, read_indicator
+
+PACKAGE = "datapackage.json"
+
+
+def package_problems(data: Path) -> list[str]:
+    path = data / PACKAGE
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        return [f"{path}: cannot be read as JSON ({exc})"]
+    problems = []
+    resources = descriptor.get("resources") or []
+    listed = {}
+    for i, resource in enumerate(resources):
+        where = f"{path}: resources[{i}] ({resource.get('name', '?')})"
+        target = resource.get("path")
+        if not isinstance(target, str):
+            problems.append(f"{where}: no path")
+            continue
+        listed[target] = where
+        if not (data / target).is_file():
+            problems.append(f"{where}: path {target} does not exist")
+    on_disk = sorted(f"snapshot/{p.name}" for p in paths.snapshot_dir().glob("*.csv"))
+    for target in on_disk:
+        if target not in listed:
+            problems.append(f"{data / target}: not a resource of {path}; run `make import` to rewrite it")
+    if problems:
+        return problems  # Frictionless would only repeat the missing files, less clearly
+    report = frictionless.validate(str(path))
+    if not report.valid:
+        for task in report.tasks:
+            for error in task.errors:
+                row = getattr(error, "row_number", None)
+                line = f":{row}" if row else ""
+                source = data / task.place if task.place and not Path(task.place).is_absolute() else task.place
+                problems.append(f"{source}{line}: {error.type}: {error.message}")
+        problems += [f"{path}: {error.type}: {error.message}" for error in report.errors]
+    return problems
+
+
+def snapshot_problems() -> list[str]:
+    problems, broken = [], set()
+    for indicator_id in list_indicators():
+        try:
+            read_indicator(indicator_id)
+        except ValueError as exc:
+            problems.append(str(exc))
+            broken.add(indicator_id)
+    catalog = load_catalog()
+    for indicator_id in sorted(set(catalog.indicators) - broken):
+        try:
+            load_indicator(indicator_id, catalog=catalog)
+        except ValueError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def main() -> int:
+    data = paths.data_dir()
+    try:
+        problems = package_problems(data) + snapshot_problems()
+    except ValueError as exc:  # a broken catalog: CatalogError lists every finding
+        problems = [str(exc)]
+    for problem in problems:
+        print(f"check_data: {problem}", file=sys.stderr)
+    if problems:
+        print(f"check_data: FAILED, {len(problems)} problem(s) in {data}", file=sys.stderr)
+        return 1
+    print(f"check_data: ok: {PACKAGE} is valid and lists the {len(list_indicators())} snapshot files;"
+          " every snapshot row and catalog claim checked")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
