@@ -60,13 +60,14 @@ def _suffix(unit: str) -> str:
     return "" if not u or u.lower() == "antal" else f" {u}"
 
 
-def direction_text(ranked: IndicatorRank) -> str:
-    if ranked.direction == "up":
-        return "Nr. 1 er kommunen med den højeste værdi (højere er bedre). På kortet er mørkere bedre."
-    if ranked.direction == "down":
-        return "Nr. 1 er kommunen med den laveste værdi (lavere er bedre). På kortet er mørkere bedre."
-    return ("Ingen retning er bedre for dette tal: nr. 1 er blot kommunen med den højeste værdi. "
-            "På kortet er mørkere højere.")
+def direction_text(ranked: IndicatorRank, with_map: bool = True) -> str:
+    if ranked.direction in ("up", "down"):
+        word = "højeste" if ranked.direction == "up" else "laveste"
+        better = "højere" if ranked.direction == "up" else "lavere"
+        text = f"Nr. 1 er kommunen med den {word} værdi ({better} er bedre)."
+        return text + (" På kortet er mørkere bedre." if with_map else "")
+    return ("Ingen retning er bedre for dette tal: nr. 1 er blot kommunen med den højeste værdi."
+            + (" På kortet er mørkere højere." if with_map else ""))
 
 
 def basis_text(ranked: IndicatorRank) -> str:
@@ -249,7 +250,7 @@ def history_spec(history: list[dict], indicator: int, period: str) -> dict:
            {"calculate": "'nr. ' + datum.r + ' af ' + datum.n", "as": "plads_tekst"},
            {"calculate": "datum.p === periode ? 'valgt' : 'øvrige'", "as": "valgt"}]
     x = {"field": "s", "type": "temporal", "title": None,
-         "axis": {"format": "%Y", "labelAngle": 0, "tickCount": {"interval": "year", "step": 2}}}
+         "axis": {"format": "%Y", "labelAngle": 0, "tickCount": {"interval": "year", "step": 1}}}
     y = {"field": "r", "type": "quantitative", "title": "Placering",
          "scale": {"domain": [1, 98], "reverse": True}, "axis": {"values": [1, 25, 50, 75, 98], "format": "d"}}
     tooltip = [{"field": "p", "type": "nominal", "title": "Periode"},
@@ -318,7 +319,8 @@ def rank_block(indicator_id: str, from_page: str | None = None):
             + period_text(ranked, ranked.latest))
     parts = [STYLE, '<div class="v26-box v26-rank">',
              f'<p><strong>Sorø blandt landets kommuner:</strong> {esc(period_text(ranked, ranked.latest))}</p>',
-             f'<p class="v26-muted">{esc(direction_text(ranked))} {esc(basis_text(ranked))}</p>',
+             f'<p class="v26-muted">{esc(direction_text(ranked, with_map=False))} {esc(basis_text(ranked))} '
+             'Bedste placering til højre i prikdiagrammet.</p>',
              render.chart_html(strip, description=desc)]
     if len(ranked.periods) > 1:
         hist = history_spec(history, 0, ranked.latest.period)
