@@ -112,6 +112,19 @@ def test_rank_block_and_cell(monkeypatch):
     block = compare.rank_block("fixture", from_page="chapters/tema1-hverdagsliv/t1-trivsel")
     assert f"nr. {ranked.latest.place} af 97" in block.html
     assert block.html.count('class="vision-chart"') == 2          # distribution + rank over time
+    assert block.html.count("data:text/csv") == 2                # each with its CSV
     assert 'href="../kort.html#indikator=fixture"' in block.html
     assert compare.rank_block("other").html == ""
     assert 0 < compare.rank_sort_value("fixture") < 1
+
+
+def test_csv_rows_carry_the_published_value_not_the_per_1000_one():
+    rows = [_row(c, "2024", 10.0 * (i + 1), unit="personer") for i, c in enumerate(CODES)]
+    population = {(c, 2024): 1000.0 * (i + 1) for i, c in enumerate(CODES)}
+    record = {"id": "fixture", "title": "Antal", "unit": "personer", "decimals": 0, "direction": "down", "theme": 2}
+    ranked = R.rank_indicator({"record": record, "data": pd.DataFrame(rows)}, population=population)
+    assert set(ranked.rows["value"]) == {10.0}                    # 10 per 1,000 everywhere: all tied
+    assert ranked.latest.place == 1 and ranked.latest.shared == 98
+    csv = compare.csv_rows(ranked, "2024")
+    assert sorted(csv["value"]) == sorted(10.0 * (i + 1) for i in range(len(CODES)))
+    assert "fixture-2024.csv" in compare.csv_link(ranked, csv, "2024")

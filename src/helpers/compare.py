@@ -274,6 +274,25 @@ def view_spec(rows: list[dict], slot: int, ranked: IndicatorRank, geo_url: str |
             "vconcat": parts, "spacing": 18, "config": {"view": {"stroke": None}}}
 
 
+# ------------------------------------------------------------------ CSV links
+def csv_rows(ranked: IndicatorRank, period: str | None = None, area: str | None = None) -> pd.DataFrame:
+    """The snapshot rows behind a view, with the published value (not the per-1,000 one)."""
+    rows = ranked.rows
+    if period is not None:
+        rows = rows[rows["period"] == period]
+    if area is not None:
+        rows = rows[rows["area_code"].astype(str) == area]
+    return rows.assign(value=rows["raw_value"]).reset_index(drop=True)
+
+
+def csv_link(ranked: IndicatorRank, rows: pd.DataFrame, what: str) -> str:
+    from helpers.page import csv_data_uri, esc
+    name = f"{ranked.indicator_id}-{what}.csv".replace(" ", "-")
+    return (f'<p class="v26-compare-csv"><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(name)}">'
+            f'Hent data (CSV)</a> <span class="v26-muted">{esc(ranked.title)}, {esc(what)}: {len(rows)} '
+            f'{"række" if len(rows) == 1 else "rækker"} med kilder</span></p>')
+
+
 # ------------------------------------------------------------------ goal pages and scorecard
 @lru_cache(maxsize=256)
 def _rank_cached(indicator_id: str, data_key: str):
@@ -321,12 +340,15 @@ def rank_block(indicator_id: str, from_page: str | None = None):
              f'<p><strong>Sorø blandt landets kommuner:</strong> {esc(period_text(ranked, ranked.latest))}</p>',
              f'<p class="v26-muted">{esc(direction_text(ranked, with_map=False))} {esc(basis_text(ranked))} '
              'Bedste placering til højre i prikdiagrammet.</p>',
-             render.chart_html(strip, description=desc)]
+             '<figure class="v26-chart">', render.chart_html(strip, description=desc),
+             csv_link(ranked, csv_rows(ranked, ranked.latest.period), ranked.latest.period), '</figure>']
     if len(ranked.periods) > 1:
         hist = history_spec(history, 0, ranked.latest.period)
         places = "; ".join(f"{p.period}: nr. {p.place} af {p.n}" for p in ranked.periods if p.place is not None)
-        parts.append(f'<p class="v26-muted">Sorøs placering over tid (nr. 1 øverst):</p>'
-                     + render.chart_html(hist, description=f"Sorøs placering over tid. {places}."))
+        parts.append('<figure class="v26-chart"><figcaption class="v26-muted">Sorøs placering over tid '
+                     '(nr. 1 øverst)</figcaption>'
+                     + render.chart_html(hist, description=f"Sorøs placering over tid. {places}.")
+                     + csv_link(ranked, csv_rows(ranked, area=A.SORO), "Sorø alle perioder") + '</figure>')
     link = f'{_rel(PAGE, from_page)}.html#indikator={ranked.indicator_id}' if from_page else None
     if link:
         parts.append(f'<p><a href="{esc(link)}">Se tallet på Danmarkskortet</a></p>')
@@ -453,9 +475,13 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
              f'<figure class="v26-compare-main">{main_html}<figcaption class="v26-muted">Sorø har orange kant og '
              f'er den store orange prik. Nabokommunerne (Ringsted, Slagelse, Næstved, Holbæk, Kalundborg) er mørke '
              f'prikker med navn; stiplet linje: Hele landet. Grå kommune: {NO_VALUE_DA}. '
-             f'{esc(denmark.ATTRIBUTION)}.</figcaption></figure>',
+             f'{esc(denmark.ATTRIBUTION)}.</figcaption>'
+             + csv_link(first, csv_rows(first, first.latest.period), first.latest.period)
+             + '<p class="v26-muted">CSV-filen gælder det tal og den periode, siden åbner med; tallene for alle '
+               'tal står i tabellen nederst og på målenes sider.</p></figure>',
              f'<figure class="v26-compare-history"><figcaption class="v26-muted">Sorøs placering over tid '
-             f'(nr. 1 øverst)</figcaption>{hist_html}</figure>',
+             f'(nr. 1 øverst)</figcaption>{hist_html}'
+             + csv_link(first, csv_rows(first, area=A.SORO), "Sorø alle perioder") + '</figure>',
              '</div></div>',
              f'<script type="application/json" id="{ROOT_ID}-meta">{meta_json}</script>',
              f'<script type="text/javascript">{script}</script>',
