@@ -371,16 +371,30 @@ def _ordered(ranks: list[IndicatorRank]) -> list[IndicatorRank]:
     return sorted(ranks, key=lambda r: (r.theme if r.theme is not None else 99, r.title.lower(), r.indicator_id))
 
 
-def meta(ranks: list[IndicatorRank], slots: list[tuple[int, str]]) -> dict:
-    """What the page script needs per indicator: titles, formats, periods, slots and texts."""
+def _goal_pages(from_page: str) -> dict[str, tuple[str, str]]:
+    """Indicator id -> (link to its first goal page, goal title)."""
+    from helpers.catalog import load_catalog
+    catalog = load_catalog()
+    pages = {}
+    for goal in catalog.goals:
+        for indicator_id in goal.get("indicators", []):
+            if goal.get("page") and indicator_id not in pages:
+                pages[indicator_id] = (f"{_rel(goal['page'], from_page)}.html", goal.get("title", ""))
+    return pages
+
+
+def meta(ranks: list[IndicatorRank], slots: list[tuple[int, str]], from_page: str = PAGE) -> dict:
+    """What the page script needs per indicator: titles, formats, periods, slots, texts, goal page."""
     slot_of = {(i, p): s for s, (i, p) in enumerate(slots)}
     themes = _themes()
+    goals = _goal_pages(from_page)
     items = []
     for i, r in enumerate(ranks):
         items.append({
             "id": r.indicator_id, "title": r.title, "group": themes.get(r.theme, "Øvrige tal"),
             "dir": {"up": 1, "down": -1}.get(r.direction, 0), "fmt": _number_format(r.decimals),
             "unit": _suffix(r.unit), "note": f"{direction_text(r)} {basis_text(r)}",
+            "goal": goals.get(r.indicator_id, ("", ""))[0], "goalTitle": goals.get(r.indicator_id, ("", ""))[1],
             "periods": [{"p": p.period, "slot": slot_of[(i, p.period)], "text": period_text(r, p)}
                         for p in r.periods]})
     return {"root": ROOT_ID, "indicators": items}
@@ -391,7 +405,8 @@ var meta=JSON.parse(document.getElementById('%(root)s-meta').textContent);
 var root=document.getElementById('%(root)s');if(!root)return;
 var selInd=root.querySelector('select[name=indikator]'),selPer=root.querySelector('select[name=periode]');
 var text=root.querySelector('.v26-compare-rank'),note=root.querySelector('.v26-compare-note');
-var hist=root.querySelector('.v26-compare-history'),byId={};
+var hist=root.querySelector('.v26-compare-history'),byId={},first=meta.indicators[0];
+var csv=root.querySelectorAll('.v26-compare-csv'),other=root.querySelector('.v26-compare-othercsv');
 meta.indicators.forEach(function(m,i){m.index=i;byId[m.id]=m;});
 function views(){var v=window.visionViews||{};return [v['%(main)s'],v['%(hist)s']];}
 function periods(m){selPer.textContent='';m.periods.forEach(function(p){var o=document.createElement('option');
@@ -402,6 +417,13 @@ function apply(push){var m=byId[selInd.value];if(!m)return;
   var p=m.periods.filter(function(q){return q.p===selPer.value;})[0]||m.periods[m.periods.length-1];
   selPer.value=p.p;text.textContent=p.text;note.textContent=m.note;
   hist.hidden=m.periods.length<2;
+  // The static CSV links hold the view the page opens with; for another view, point to its goal page.
+  var initial=m.id===first.id&&p.p===first.periods[first.periods.length-1].p;
+  for(var k=0;k<csv.length;k++){csv[k].hidden=(k===0?!initial:m.id!==first.id);}
+  other.hidden=initial;other.textContent='';
+  if(!initial){var t=document.createTextNode('Data og kilder (CSV) til dette tal står på målsiden: ');other.appendChild(t);
+    if(m.goal){var a=document.createElement('a');a.href=m.goal;a.textContent=m.goalTitle||m.title;other.appendChild(a);}
+    else{other.appendChild(document.createTextNode('tallet har endnu ingen målside'));}}
   root.setAttribute('data-indicator',m.id);root.setAttribute('data-period',p.p);
   var h='#indikator='+encodeURIComponent(m.id)+'&periode='+encodeURIComponent(p.p);
   if(push&&location.hash!==h){history.replaceState(null,'',h);}
@@ -453,7 +475,7 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
         "Sorø, nabokommunerne og Hele landet er fremhævet. Tallene står i teksten over kortet og i tabellen under det."))
     hist_html = render.chart_html(hist, description="Sorøs placering blandt kommunerne over tid for det valgte tal.")
     main_id, hist_id = render.chart_id(main), render.chart_id(hist)
-    info = meta(ranks, slots)
+    info = meta(ranks, slots, from_page)
 
     groups: dict[str, list[str]] = {}
     for item in info["indicators"]:
@@ -477,8 +499,7 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
              f'prikker med navn; stiplet linje: Hele landet. Grå kommune: {NO_VALUE_DA}. '
              f'{esc(denmark.ATTRIBUTION)}.</figcaption>'
              + csv_link(first, csv_rows(first, first.latest.period), first.latest.period)
-             + '<p class="v26-muted">CSV-filen gælder det tal og den periode, siden åbner med; tallene for alle '
-               'tal står i tabellen nederst og på målenes sider.</p></figure>',
+             + '<p class="v26-muted v26-compare-othercsv" hidden></p></figure>',
              f'<figure class="v26-compare-history"><figcaption class="v26-muted">Sorøs placering over tid '
              f'(nr. 1 øverst)</figcaption>{hist_html}'
              + csv_link(first, csv_rows(first, area=A.SORO), "Sorø alle perioder") + '</figure>',
