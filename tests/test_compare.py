@@ -9,7 +9,6 @@ import math
 import posixpath
 
 import pandas as pd
-import pytest
 
 from helpers import compare, denmark, render
 from helpers import rank as R
@@ -83,7 +82,7 @@ def test_texts_are_danish_and_state_the_change():
     assert "laveste" in compare.direction_text(fixture_rank("down"))
 
 
-def test_comparison_page_renders_offline_with_pickers_and_state(monkeypatch):
+def test_comparison_page_renders_offline_with_pickers_and_state():
     ranked = fixture_rank()
     html = compare.comparison_page(ranks=[ranked]).html
     assert 'select name="indikator"' in html and 'optgroup label="Tema 1: ' in html

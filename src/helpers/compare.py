@@ -19,11 +19,9 @@ that helpers.page may import this module.
 """
 from __future__ import annotations
 
-import html
 import json
 from functools import lru_cache
 
-import altair as alt
 import pandas as pd
 
 from helpers import areas as A
