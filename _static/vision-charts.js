@@ -8,6 +8,8 @@
  * build time), as SVG, with Danish number and date formats. Nothing is fetched from
  * another host. Each chart's Vega view is kept in window.visionViews[id]; a chart that
  * fails shows a Danish message (.vision-chart-error) and logs console.error.
+ * All charts of a page share one Vega loader that keeps what it has fetched, so a local
+ * file several charts use (the map geometry _static/kommuner.topojson) is fetched once.
  *
  * The two locale lines below are vl_convert.get_format_locale("da-DK") and
  * get_time_format_locale("da-DK"); tests/test_render.py checks that they still match.
@@ -34,8 +36,30 @@
   var pending = [];
   var gaveUp = false;
 
+  var sharedLoader = null;
+  function loader() {
+    if (sharedLoader || !w.vega || typeof w.vega.loader !== "function") {
+      return sharedLoader || undefined;
+    }
+    var base = w.vega.loader();
+    var cache = {};
+    sharedLoader = Object.create(base);
+    sharedLoader.load = function (uri, options) {
+      var key = String(uri);
+      if (!cache[key]) {
+        cache[key] = base.load(uri, options).catch(function (err) {
+          delete cache[key]; // a failed fetch may be retried by the next chart
+          throw err;
+        });
+      }
+      return cache[key];
+    };
+    return sharedLoader;
+  }
+
   function embedOptions(id) {
     return {
+      loader: loader(),
       mode: "vega-lite",
       renderer: "svg",
       // Only local downloads; no "open in editor" (an off-site link) and no source views.
