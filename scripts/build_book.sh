@@ -14,6 +14,8 @@ START=$(date +%s.%N)
 bash scripts/ensure_venv.sh
 PY="$ROOT/.venv/bin/python"
 "$PY" scripts/build_static.py
+# The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512).
+"$PY" scripts/vendor_widgets.py
 # Build from scratch: a stale HTML tree could hide a page that no longer builds, and a
 # stale Sphinx environment (_build/.doctrees) skips unchanged pages, and with them
 # their warnings.
