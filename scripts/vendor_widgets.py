@@ -53,7 +53,7 @@ PACKAGES = [
      "sha512-7/cTSLOdYkNBNJcDMWf+luFvMriVm7eYxp4BcFCsAX0wF421Vyce5SXP17c+Jd5otXKGNehIonFlyQXSowL6Mw==",
      {"package/require.js": "require.js"}),
 ]
-CONFIG_JS = "widgets-config.js"  # committed, not generated
+CONFIG_JS = "widgets-config.js"  # committed, not generated (as is fa-icons.css)
 
 
 class VendorError(RuntimeError):

@@ -281,7 +281,9 @@ function render({ model, el }) {
     if (result && result.finalize) { result.finalize(); result = null; }
     chart.textContent = "";
     if (!sel.rows.length) {
-      chart.innerHTML = '<p class="vx-empty">Ingen tal for de valgte områder i den valgte periode.</p>';
+      const have = [...new Set(sel.ind.rows.a)].map((a) => P.areas[a][1]);
+      chart.innerHTML = '<p class="vx-empty">Ingen tal for de valgte områder i den valgte periode. ' +
+        "Der er tal for: " + esc(have.slice(0, 12).join(", ") + (have.length > 12 ? " m.fl." : "")) + ".</p>";
       done(sel, "none");
       return;
     }

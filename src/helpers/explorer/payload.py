@@ -21,9 +21,11 @@ the record's unit, the indicator's most common period type; one row per area and
 source kind winning (helpers.sources). Every leaving-out is counted and said in a Danish note of
 the indicator, never silent.
 
-Size: when the JSON would exceed `max_bytes`, month and quarter series of areas outside the
-comparison set are thinned to one observation a year (the calendar month of the latest one), with
-a Danish note saying so; if it still does not fit, `PayloadTooLargeError` names the biggest
+Size: when the JSON would exceed `max_bytes`, the rows are thinned step by step (`THINNING`) until
+it fits: month and quarter series of areas outside Sorø's comparison set and Region Sjælland to
+one observation a year (the calendar month of the latest one), then those areas to the last ten
+years, then every month/quarter series to one observation a year. Each step adds a Danish note to
+the indicators it touched; if it still does not fit, `PayloadTooLargeError` names the biggest
 indicators. No value is ever computed or filled in here.
 """
 from __future__ import annotations
@@ -57,9 +59,11 @@ POPULATION_ID = "population_total"
 # A placement among the municipalities is only shown for periods with at least this many of
 # the 98 municipalities (fewer would make "nr. 12" mean something else from year to year).
 RANK_MIN_MUNICIPALITIES = 90
-# The embedded payload of one page; with the 3.7 MB widget runtime and the 3.3 MB of every book
-# page this is what keeps a first visit small (see docs/explorer.md).
-MAX_PAYLOAD_BYTES = 1_500_000
+# The embedded payload of one page. A first visit to an explorer page must stay within 6 MB
+# (uncompressed); measured without data (scripts/explorer_weight.py): the book page and its assets
+# (~1.8 MB once fontawesome.js is swapped, see scripts/sphinx_explorer.py), the widget runtime
+# (3.7 MB) and the widget state besides the payload (~70 KB) leave about 0.2 MB for the rows.
+MAX_PAYLOAD_BYTES = 200_000
 REGION_CODES = {"081", "082", "083", "084", "085"}
 FINE_TYPES = ("month", "quarter")
 
@@ -154,29 +158,59 @@ def _clean_rows(frame: pd.DataFrame, record: dict) -> tuple[pd.DataFrame, list[s
     return rows.drop(columns=["_rank", "_ret", "_org"]).reset_index(drop=True), notes
 
 
-def _thin(rows: pd.DataFrame, keep_full: set[str]) -> tuple[pd.DataFrame, str | None]:
-    """Month/quarter rows of areas outside `keep_full`: one a year, the calendar month of the
-    latest observation. Returns the rows and a Danish note (None when nothing was thinned)."""
+_MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+              "oktober", "november", "december"]
+
+
+def _thin_fine(rows: pd.DataFrame, keep_full: set[str] | None) -> tuple[pd.DataFrame, str | None]:
+    """Month/quarter rows: one a year (the calendar month of the latest observation) for the
+    areas outside `keep_full` (None: for every area). Returns the rows and a Danish note."""
     if rows.empty or str(rows["period_type"].iloc[0]) not in FINE_TYPES:
         return rows, None
     month = str(rows["period_start"].astype(str).max())[5:7]
     starts = rows["period_start"].astype(str)
-    keep = rows["area_code"].astype(str).isin(keep_full) | (starts.str[5:7] == month)
+    keep = starts.str[5:7] == month
+    if keep_full is not None:
+        keep |= rows["area_code"].astype(str).isin(keep_full)
     if keep.all():
         return rows, None
-    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-              "oktober", "november", "december"]
-    note = (f"Af hensyn til sidens størrelse vises for de øvrige kommuner kun tallet for "
-            f"{months[int(month) - 1]} hvert år ({int((~keep).sum())} tal udeladt her); "
-            "alle tal findes i bogens datapakke.")
-    return rows[keep].reset_index(drop=True), note
+    whom = "de øvrige områder" if keep_full is not None else "alle områder"
+    return rows[keep].reset_index(drop=True), (
+        f"Af hensyn til sidens størrelse vises for {whom} kun tallet for {_MONTHS_DA[int(month) - 1]} "
+        f"hvert år ({int((~keep).sum())} tal udeladt her); alle tal findes i bogens datapakke.")
+
+
+def _thin_years(rows: pd.DataFrame, keep_full: set[str], years: int) -> tuple[pd.DataFrame, str | None]:
+    """Areas outside `keep_full`: only the last `years` years of the series."""
+    if rows.empty:
+        return rows, None
+    first = int(str(rows["period_start"].astype(str).max())[:4]) - years + 1
+    keep = rows["area_code"].astype(str).isin(keep_full) | (rows["period_start"].astype(str).str[:4].astype(int) >= first)
+    if keep.all():
+        return rows, None
+    return rows[keep].reset_index(drop=True), (
+        f"Af hensyn til sidens størrelse vises for de øvrige områder kun tal fra {first} og frem "
+        f"({int((~keep).sum())} tal udeladt her); alle tal findes i bogens datapakke.")
+
+
+def _comparison_codes() -> set[str]:
+    return set(A.COMPARISON_ORDER) | set(A.REGION_SJAELLAND)
+
+
+# Applied one after another until the payload fits (each keeps Sorø, the country, the region and
+# the municipalities of Region Sjælland complete, except the last fine-series step).
+THINNING = (
+    lambda rows: _thin_fine(rows, _comparison_codes()),
+    lambda rows: _thin_years(rows, _comparison_codes(), 10),
+    lambda rows: _thin_fine(rows, None),
+)
 
 
 # ------------------------------------------------------------------ the payload
 def _status(data) -> dict:
     try:
         result = assess(data, area=A.SORO)
-    except Exception as exc:  # a record assess cannot handle must not hide the explorer
+    except Exception as exc:  # name the indicator: assess's own message does not
         raise ValueError(f"indicator {data.record.get('id')!r}: status could not be computed: {exc}") from exc
     return {"code": result.status, "label": LABELS_DA.get(result.status, result.label_da),
             "reason": result.reason_da}
@@ -238,11 +272,12 @@ def payload_from(datas: list, theme_rec: dict, from_page: str, *, catalog: Catal
         pop_data = loader(POPULATION_ID)
         population, _ = _clean_rows(pop_data.data, pop_data.record)
 
-    comparison = set(A.COMPARISON_ORDER)
-    payload = _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, set())
+    payload = _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, ())
     size = len(payload_json(payload).encode("utf-8"))
-    if size > max_bytes:
-        payload = _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, comparison)
+    for depth in range(1, len(THINNING) + 1):
+        if size <= max_bytes:
+            break
+        payload = _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, THINNING[:depth])
         size = len(payload_json(payload).encode("utf-8"))
     if size > max_bytes:
         biggest = sorted(payload["indicators"], key=lambda i: -len(i["rows"]["v"]))[:5]
@@ -254,7 +289,7 @@ def payload_from(datas: list, theme_rec: dict, from_page: str, *, catalog: Catal
     return payload
 
 
-def _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, thin_outside) -> dict:
+def _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, thinning) -> dict:
     area_ix: dict[str, int] = {}
     area_names: dict[str, str] = {}
     period_ix: dict[tuple[str, str], int] = {}
@@ -282,12 +317,16 @@ def _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, th
         labels[code] = label
         ix(area_ix, code)
 
+    pop_keys = set()
+    if population is not None and not population.empty:
+        pop_keys = set(zip(population["area_code"].astype(str),
+                           population["period_start"].astype(str).str[:4].astype(int)))
     indicators = []
     for iid, data, rows, notes in prepared:
         rec = data.record
         notes = list(notes)
-        if thin_outside:
-            rows, thin_note = _thin(rows, thin_outside)
+        for thin in thinning:
+            rows, thin_note = thin(rows)
             if thin_note:
                 notes.append(thin_note)
         measures = ["level"]
@@ -295,8 +334,9 @@ def _assemble(theme_rec, prepared, population, pop_years, catalog, from_page, th
         periods_n = rows["period_start"].nunique()
         if not is_rank(rec.get("unit")) and (values > 0).all() and periods_n > 1:
             measures.append("index")
-        if "per_1000" in (rec.get("measures") or []) and iid != POPULATION_ID and population is not None:
-            measures.append("per_1000")
+        if "per_1000" in (rec.get("measures") or []) and iid != POPULATION_ID and pop_keys & set(
+                zip(rows["area_code"].astype(str), rows["period_start"].astype(str).str[:4].astype(int))):
+            measures.append("per_1000")  # only where some area and year has a population to divide by
         munis = rows[rows["area_code"].astype(str).map(area_kind).isin(["municipality", "soro"])]
         if not is_rank(rec.get("unit")) and len(munis) and \
                 munis.groupby("period_start")["area_code"].nunique().max() >= RANK_MIN_MUNICIPALITIES:

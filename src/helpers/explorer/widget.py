@@ -107,10 +107,19 @@ class Explorer:
         titles = [i["title"] for i in inds]
         options = [(t if titles.count(t) == 1 else f"{t} ({i['id']})", k) for k, (t, i) in enumerate(zip(titles, inds))]
         ids = [i["id"] for i in inds]
-        start = ids.index(indicator) if indicator in ids else 0
         codes = [a[0] for a in P["areas"]]
         wanted = [str(a) for a in (areas if areas is not None else DEFAULT_AREAS)]
-        chosen = [c for c in wanted if c in codes] or codes[:1]
+        chosen = [c for c in wanted if c in codes]
+
+        def drawn(k):  # the indicator has rows for one of the chosen areas
+            return bool({codes.index(c) for c in chosen} & set(inds[k]["rows"]["a"]))
+        # The page opens on a chart with lines: the asked-for indicator (else the first one with
+        # rows for the default areas), and if it has none for them, its own first areas as well.
+        start = ids.index(indicator) if indicator in ids else next(
+            (k for k in range(len(inds)) if drawn(k)), 0)
+        if inds and not drawn(start):
+            own = [codes[a] for a in sorted(set(inds[start]["rows"]["a"]))][:4]
+            chosen = sorted(set(chosen) | set(own), key=codes.index)
         used = {m for i in inds for m in i["measures"]}
         measures = [(key, label) for key, label in MEASURES if key in used]
         y0, y1 = P["years"]
