@@ -83,3 +83,31 @@ def test_model_ids_are_stable_per_namespace():
         again = W.IntSlider()  # same process: fresh ids, never a clash
     assert again.model_id not in (first.model_id, first.layout.model_id)
     assert W.IntSlider().model_id != model_id("test-ns-unique", 4)  # outside: random again
+
+
+def monthly_rows(areas, years=range(2015, 2020)):
+    out = []
+    for a in areas:
+        for y in years:
+            for m in range(1, 13):
+                r = row(a, y, 100 + m)
+                r.update(period=f"{y}M{m:02d}", period_type="month", period_start=f"{y}-{m:02d}-01",
+                         period_end=f"{y}-{m:02d}-28", origin=f"o{a}{y}{m}")
+                out.append(r)
+    return out
+
+
+def test_big_monthly_series_are_thinned_with_a_danish_note_not_silently():
+    from helpers.explorer.payload import PayloadTooLargeError, payload_from
+
+    others = [f"{n:03d}" for n in range(400, 460)]  # made-up codes outside the comparison set
+    data = Data(monthly_rows(["340"] + others))
+    full = payload_from([data], {"number": 9}, "", max_bytes=10 ** 9)
+    thin = payload_from([data], {"number": 9}, "", max_bytes=full["bytes"] // 3)
+    rows_full, rows_thin = (p["indicators"][0]["rows"] for p in (full, thin))
+    assert len(rows_thin["v"]) < len(rows_full["v"]) / 3
+    soro = [p["areas"].index(next(a for a in p["areas"] if a[0] == "340")) for p in (full, thin)]
+    assert rows_thin["a"].count(soro[1]) == rows_full["a"].count(soro[0]) == 60  # Sorø kept whole
+    assert any("Af hensyn til sidens størrelse" in n for n in thin["indicators"][0]["notes"])
+    with pytest.raises(PayloadTooLargeError, match="x"):
+        payload_from([data], {"number": 9}, "", max_bytes=1000)

@@ -213,3 +213,30 @@ def test_widget_runtime_only_on_explorer_pages(html_dir):
         has_state = STATE_MIME in text
         loads = "widgets/embed-amd.js" in text
         assert has_state == loads, f"{page.relative_to(html_dir)}: state={has_state} runtime={loads}"
+
+
+def test_own_renderer_draws_when_vegaembed_is_absent(page_watch, site_url):
+    """As in JupyterLab: no page vega bundle, so the chart module draws its own SVG."""
+    pages = [p for p in explorer_pages() if p.values[0]]
+    if not pages:
+        pytest.skip("no explorer page built")
+    name = pages[0].values[0]
+    page = page_watch.page
+    # vega-bundle.js assigns window.vegaEmbed; this keeps it undefined for the whole visit
+    page.add_init_script("Object.defineProperty(window, 'vegaEmbed', {get() { return undefined; }, "
+                         "set(v) {}, configurable: false});")
+    page, watch = open_explorer(page_watch, site_url + name)
+    state = chart_state(page)
+    assert state["renderer"] == "own" and state["marks"] > 0, state
+    payload = embedded_payload(name)
+    labels = [a[1] for a in payload["areas"]]
+    j = next(k for k, i in enumerate(payload["indicators"]) if len(set(i["rows"]["a"])) > 1)
+    a1, a2 = sorted(set(payload["indicators"][j]["rows"]["a"]))[:2]
+    select_indicator(page, payload, j)
+    select_areas(page, [labels[a1]])
+    page.wait_for_timeout(200)
+    state = chart_state(page)
+    select_areas(page, [labels[a2]])
+    after = wait_changed(page, state, "SelectMultiple, own renderer")
+    assert after["renderer"] == "own" and after["marks"] > 0 and after["svg"] != state["svg"]
+    assert watch.problems() == []

@@ -156,6 +156,9 @@ export function selectRows(P, state) {
 
 function vlSpec(sel) {
   const fmt = ",." + sel.decimals + "f";
+  // axis ticks can be finer than the data's decimals (11 to 12 in steps of 0,1): up to two
+  // decimals there, trailing zeros trimmed, so no two ticks read the same
+  const axisFmt = ",." + Math.max(2, sel.decimals) + "~f";
   const fine = sel.ind.period_type === "month" || sel.ind.period_type === "quarter";
   return {
     width: "container",
@@ -168,7 +171,7 @@ function vlSpec(sel) {
       x: { field: "start", type: "temporal", title: null, scale: { type: "utc" },
            axis: { format: fine ? "%b %Y" : "%Y", labelOverlap: true } },
       y: { field: "vaerdi", type: "quantitative", title: sel.yTitle,
-           scale: { zero: false, reverse: sel.reverse }, axis: { format: sel.measure === "rank" ? "d" : fmt } },
+           scale: { zero: false, reverse: sel.reverse }, axis: { format: sel.measure === "rank" ? "d" : axisFmt } },
       color: { field: "omraade", type: "nominal", title: null,
                scale: { domain: sel.domain, range: sel.colors }, legend: { orient: "bottom", columns: 4 } },
       detail: { field: "seg", type: "nominal" },

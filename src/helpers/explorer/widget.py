@@ -132,7 +132,8 @@ class Explorer:
                                       layout=W.Layout(width="auto", min_width="14rem", flex="1 1 14rem"), style=style)
         self.period = W.IntRangeSlider(value=(y0, y1), min=y0, max=y1 if y1 > y0 else y0 + 1, step=1,
                                        description="Periode", continuous_update=False,
-                                       layout=W.Layout(width="100%"), style=style)
+                                       # a little short of the column, so the readout is not cut
+                                       layout=W.Layout(width="96%"), style=style)
         self.measure = W.ToggleButtons(options=[label for _k, label in measures], index=0, description="Vis",
                                        style={"description_width": "initial", "button_width": "auto"},
                                        layout=W.Layout(width="100%", flex_flow="row wrap"))
