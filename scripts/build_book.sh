@@ -16,6 +16,8 @@ PY="$ROOT/.venv/bin/python"
 "$PY" scripts/build_static.py
 # A bad data file stops the build here with its name and line (docs/data-rules.md).
 "$PY" scripts/check_data.py
+# The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512).
+"$PY" scripts/vendor_widgets.py
 # Build from scratch: a stale HTML tree could hide a page that no longer builds, and a
 # stale Sphinx environment (_build/.doctrees) skips unchanged pages, and with them
 # their warnings.

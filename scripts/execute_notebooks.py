@@ -9,7 +9,10 @@ Output is deterministic: running it twice gives byte-identical files.
   jupyter_client starts it with sys.executable), the same kernel nbval's
   --nbval-current-env uses;
 - no execution timestamps: nbclient's timing is off, and any `execution` cell metadata
-  and notebook-level widget state are removed;
+  is removed;
+- notebook-level widget state (metadata.widgets, written by nbclient) is kept: the explorer
+  notebooks build their widgets with stable model ids (helpers.explorer.ids), so the state is
+  the same on every run;
 - cells without an id get a stable one (`cell-<index>`), existing ids are kept;
 - the kernelspec metadata is set to python3, and `language_info` to what the kernel
   reports (the same on every run on the same environment).
@@ -49,7 +52,6 @@ def find_notebooks(paths: list[str]) -> list[Path]:
 
 def normalise(nb: nbformat.NotebookNode) -> None:
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata.pop("widgets", None)
     for index, cell in enumerate(nb.cells):
         if not cell.get("id"):
             cell["id"] = f"cell-{index}"

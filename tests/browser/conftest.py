@@ -78,7 +78,8 @@ def page_watch(browser):
     def route(route_obj):
         url = route_obj.request.url
         host = urlsplit(url).hostname or ""
-        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+        # file: is the site opened from disk (tests/browser/test_explorer.py), never off-host
+        if url.startswith(("data:", "blob:", "about:", "file:")) or host in LOOPBACK:
             route_obj.continue_()
         else:
             watch.blocked.append(url)
