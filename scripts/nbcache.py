@@ -80,9 +80,45 @@ def cache_dir_for(root: Path) -> Path:
     return root / "_build" / ".jupyter_cache"
 
 
-def find_notebooks(root: Path, paths: list[str] | None = None) -> list[Path]:
-    targets = [Path(p) if Path(p).is_absolute() else Path.cwd() / p for p in paths] if paths else [root / "chapters"]
+def toc_notebooks(root: Path) -> set[Path]:
+    """Notebooks named in _toc.yml (`root`, `file` and `glob` entries at any depth)."""
+    import yaml
+
+    toc_path = root / "_toc.yml"
+    if not toc_path.is_file():
+        return set()
     found: set[Path] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("root", "file") and isinstance(value, str):
+                    name = value.strip().lstrip("/")
+                    for candidate in (root / name, root / f"{name}.ipynb"):
+                        if candidate.suffix == ".ipynb" and candidate.is_file():
+                            found.add(candidate.resolve())
+                elif key == "glob" and isinstance(value, str):
+                    found.update(p.resolve() for p in root.glob(value.strip().lstrip("/") + ".ipynb"))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml.safe_load(toc_path.read_text(encoding="utf-8")))
+    return found
+
+
+def find_notebooks(root: Path, paths: list[str] | None = None) -> list[Path]:
+    """The given notebooks/folders; by default every notebook under chapters/ (what nbval
+    tests) and every notebook in _toc.yml (what the book shows)."""
+    if not paths:
+        found = toc_notebooks(root)
+        if (root / "chapters").is_dir():
+            found |= set(find_notebooks(root, [str(root / "chapters")]))
+        return sorted(found)
+    targets = [Path(p) if Path(p).is_absolute() else Path.cwd() / p for p in paths]
+    found = set()
     for target in targets:
         if target.is_dir():
             found |= {p.resolve() for p in target.rglob("*.ipynb") if not SKIP_PARTS & set(p.parts)}
@@ -370,7 +406,7 @@ def fresh_notebook(cache, path: Path, env_digest: str) -> tuple[nbformat.Noteboo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", help="notebooks or folders (default: chapters/)")
+    parser.add_argument("paths", nargs="*", help="notebooks or folders (default: chapters/ and the notebooks in _toc.yml)")
     parser.add_argument("--root", default=str(ROOT), help="the book's folder (default: this repository)")
     parser.add_argument("--cache", default=None, help="jupyter-cache folder (default: ROOT/_build/.jupyter_cache)")
     parser.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: VISION_JOBS or one per CPU)")
