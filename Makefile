@@ -23,9 +23,10 @@ test:
 notebooks: venv
 	$(PY) scripts/execute_notebooks.py
 
-## nbval: plain nbval, every notebook executed live in its own kernel (no cache)
+## nbval: plain nbval, every notebook executed live in its own kernel (no cache),
+## notebooks spread over VISION_JOBS (default: one per CPU) pytest-xdist workers
 nbval: venv
-	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider -q chapters
+	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider -q -n $${VISION_JOBS:-auto} --dist loadfile chapters
 
 ## bench: build/test timings and page weights, printed and written to _build/bench.json
 bench: venv
