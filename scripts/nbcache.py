@@ -254,15 +254,22 @@ def execute_tracked(path: str, roots: list[str], timeout: int = TIMEOUT) -> Resu
         resources={"metadata": {"path": str(Path(path).parent)}},
         extra_arguments=[f"--IPKernelApp.exec_files={TRACKER}"],
     )
+    # The kernel's own stderr (e.g. ipykernel's "running over TCP" warning, once per
+    # kernel) goes to a file, shown only when the notebook fails.
+    kernel_stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
     try:
-        client.execute()
+        client.execute(stderr=kernel_stderr)
         normalise(nb)
         lines = Path(log_path).read_text(encoding="utf-8").splitlines()
         if not lines or lines[0] != "started":
             raise RuntimeError(f"the read tracker did not start in the kernel ({TRACKER})")
     except Exception as exc:  # noqa: BLE001 - reported by the caller, the build goes on
-        return Result(path, False, time.monotonic() - start, error=f"{type(exc).__name__}: {exc}")
+        kernel_stderr.seek(0)
+        tail = "".join(kernel_stderr.readlines()[-20:])
+        error = f"{type(exc).__name__}: {exc}" + (f"\nkernel stderr (last lines):\n{tail}" if tail.strip() else "")
+        return Result(path, False, time.monotonic() - start, error=error)
     finally:
+        kernel_stderr.close()
         Path(log_path).unlink(missing_ok=True)
     files = {p[2:]: file_digest(p[2:]) for p in lines[1:] if p.startswith("f ")}
     dirs = {p[2:]: dir_digest(p[2:]) for p in lines[1:] if p.startswith("d ")}
