@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
-# Strict build of the book: `make book`.
+# Build the book into _build/html.
+#
+#   bash scripts/build_book.sh            `make book`: incremental, for people editing the book
+#   bash scripts/build_book.sh --strict   `make book-strict` (and `make test`, CI): from scratch
+#
+# Both:
 #   1. ensure .venv with the pinned requirements
-#   2. write generated static assets (_static/vega-bundle.js); check data/ (scripts/check_data.py)
-#   3. jupyter-book build . -W --keep-going  (warnings are errors; every notebook is
-#      executed afresh, see _config.yml; tracebacks of failing notebooks are kept in
-#      _build/html/reports/)
-#   4. scripts/check_build.py: every _toc.yml page was built, nothing loads off-host
+#   2. write generated static assets (_static/vega-bundle.js); check data/ (scripts/check_data.py);
+#      vendor the widget runtime of the Udforsk pages (scripts/vendor_widgets.py)
+#   3. scripts/nbcache.py: bring the jupyter-cache in _build/.jupyter_cache up to date,
+#      executing notebooks in parallel (VISION_JOBS, default one per CPU). A notebook is
+#      executed again when its code, a file it read (data, catalog, helpers) or the
+#      environment changed; see the docstring of scripts/nbcache.py.
+#   4. jupyter-book build . -W --keep-going (warnings are errors; myst-nb takes every
+#      notebook's outputs from the cache, `execute_notebooks: cache` in _config.yml;
+#      tracebacks of failing notebooks are kept in _build/html/reports/)
+#   5. scripts/check_build.py: every _toc.yml page was built, nothing loads off-host
+# Incremental: keeps _build; Sphinx re-reads only changed pages (and pages whose notebook
+#   was re-executed). After a failed build the next one re-reads every page, so a warning
+#   cannot hide in a page that did not change.
+# --strict: removes _build/html, the Sphinx environment and the cache first, so every
+#   notebook is executed afresh in this run and every page is read (and warns) again.
 # Prints where the site is and the wall time.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+MODE=incremental
+case "${1:-}" in
+  --strict) MODE=strict ;;
+  "") ;;
+  *) echo "usage: $0 [--strict]" >&2; exit 2 ;;
+esac
 START=$(date +%s.%N)
 bash scripts/ensure_venv.sh
 PY="$ROOT/.venv/bin/python"
@@ -18,12 +39,28 @@ PY="$ROOT/.venv/bin/python"
 "$PY" scripts/check_data.py
 # The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512).
 "$PY" scripts/vendor_widgets.py
-# Build from scratch: a stale HTML tree could hide a page that no longer builds, and a
-# stale Sphinx environment (_build/.doctrees) skips unchanged pages, and with them
-# their warnings.
-rm -rf _build/html _build/.doctrees _build/.jupyter_cache
+FAILED_STAMP=_build/.last-build-failed
+SPHINX_ARGS=(-W --keep-going)
+if [ "$MODE" = strict ]; then
+  # A stale HTML tree could hide a page that no longer builds, a stale Sphinx environment
+  # skips unchanged pages (and their warnings), a cache could serve an old execution.
+  rm -rf _build/html _build/.doctrees _build/.jupyter_cache "$FAILED_STAMP"
+  SPHINX_ARGS+=(--all)
+  NBCACHE_ARGS=(--force)
+else
+  if [ -e "$FAILED_STAMP" ]; then
+    echo "build_book: the last build failed; reading every page again"
+    rm -rf _build/.doctrees
+  fi
+  NBCACHE_ARGS=()
+fi
+mkdir -p _build
+touch "$FAILED_STAMP"   # removed again only when everything below succeeds
+exec_status=0
+# Notebooks in the table of contents and under chapters/ (nbval tests all of those).
+"$PY" scripts/nbcache.py "${NBCACHE_ARGS[@]}" || exec_status=$?
 status=0
-"$ROOT/.venv/bin/jupyter-book" build . --all -W --keep-going || status=$?
+"$ROOT/.venv/bin/jupyter-book" build . "${SPHINX_ARGS[@]}" || status=$?
 if [ -d _build/html/reports ] && [ -n "$(ls -A _build/html/reports 2>/dev/null)" ]; then
   echo "build_book: notebook execution reports:" >&2
   find _build/html/reports -type f -name '*.log' -print | sed 's/^/  /' >&2
@@ -32,9 +69,10 @@ check=0
 "$PY" scripts/check_build.py || check=$?
 END=$(date +%s.%N)
 WALL=$(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }')
-if [ "$status" -ne 0 ] || [ "$check" -ne 0 ]; then
-  echo "build_book: FAILED (jupyter-book exit $status, check exit $check) after ${WALL} s" >&2
+if [ "$status" -ne 0 ] || [ "$check" -ne 0 ] || [ "$exec_status" -ne 0 ]; then
+  echo "build_book: FAILED ($MODE; notebook execution exit $exec_status, jupyter-book exit $status, check exit $check) after ${WALL} s" >&2
   exit 1
 fi
+rm -f "$FAILED_STAMP"
 echo "build_book: site at $ROOT/_build/html/index.html"
-echo "build_book: wall time ${WALL} s"
+echo "build_book: $MODE build, wall time ${WALL} s"

@@ -1,8 +1,13 @@
-"""Execute every notebook under chapters/ in place, so stored outputs are fresh.
+"""Execute every notebook under chapters/ and write fresh stored outputs into the files.
 
 `make notebooks` runs this. The stored outputs are what nbval compares against
 (`pytest --nbval --nbval-current-env chapters/`), so after a data refresh or a helper
 change, run this and commit the notebooks.
+
+Execution goes through the book's cache (scripts/nbcache.py): notebooks whose cached
+execution is still valid (same code, same input files, same environment) are not run
+again, the others run in parallel (`--jobs`, default one per CPU). After `make book` this
+is therefore nearly instant. `--fresh` ignores the cache and executes everything.
 
 Output is deterministic: running it twice gives byte-identical files.
 - the kernel is the one of the Python that runs this script (kernel name "python3";
@@ -17,23 +22,20 @@ Output is deterministic: running it twice gives byte-identical files.
 - the kernelspec metadata is set to python3, and `language_info` to what the kernel
   reports (the same on every run on the same environment).
 
-Usage: python scripts/execute_notebooks.py [--check] [NOTEBOOK_OR_DIR ...]
-  --check  execute into memory and exit 1 listing notebooks whose file would change.
+Usage: python scripts/execute_notebooks.py [--check] [--fresh] [--jobs N] [NOTEBOOK_OR_DIR ...]
+  --check  exit 1 listing notebooks whose file would change (nothing is written).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-TIMEOUT = 300
 
 
 def find_notebooks(paths: list[str]) -> list[Path]:
@@ -61,19 +63,18 @@ def normalise(nb: nbformat.NotebookNode) -> None:
                 output.get("metadata", {}).pop("execution", None)
 
 
-def execute(path: Path) -> str:
-    """Execute one notebook (cwd = its folder, as Jupyter Book does) and return the new text."""
+def with_outputs_of(path: Path, executed: nbformat.NotebookNode) -> str:
+    """The notebook on disk with the code-cell outputs of `executed`, normalised, as text."""
     nb = nbformat.read(path, as_version=4)
-    normalise(nb)
-    client = NotebookClient(
-        nb,
-        timeout=TIMEOUT,
-        kernel_name="python3",
-        allow_errors=False,
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    mine = [c for c in nb.cells if c.cell_type == "code"]
+    if len(code) != len(mine) or any(a.source != b.source for a, b in zip(code, mine)):
+        raise RuntimeError(f"{path}: the cached execution does not match the notebook's code")
+    for target, done in zip(mine, code):
+        target.outputs = done.outputs
+        target.execution_count = done.execution_count
+    if "language_info" in executed.metadata:
+        nb.metadata["language_info"] = executed.metadata["language_info"]
     normalise(nb)
     nbformat.validate(nb)
     return nbformat.writes(nb) + "\n"
@@ -83,31 +84,41 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--check", action="store_true", help="report notebooks whose stored outputs are stale")
+    parser.add_argument("--fresh", action="store_true", help="execute every notebook, ignoring cached executions")
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: VISION_JOBS or one per CPU)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     notebooks = find_notebooks(args.paths)
     if not notebooks:
         print("no notebooks found")
         return 0
+    import nbcache  # imports this module, so not at the top
+
+    outcomes = nbcache.prepare(ROOT, notebooks, jobs=args.jobs, force=args.fresh)
+    cache = nbcache.open_cache(nbcache.cache_dir_for(ROOT))
+    env_digest = nbcache.environment_digest(ROOT)
     stale: list[Path] = []
-    failed: list[Path] = []
-    for path in notebooks:
-        start = time.monotonic()
+    failed: list[Path] = [o.path for o in outcomes if o.state == "failed"]
+    for outcome in outcomes:
+        path = outcome.path
         rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        try:
-            text = execute(path)
-        except Exception as exc:  # noqa: BLE001 - report every failing notebook, then exit 1
-            failed.append(rel)
-            print(f"{rel}: FAILED ({time.monotonic() - start:.1f} s), file left unchanged\n{exc}", file=sys.stderr)
+        if outcome.state == "failed":
+            print(f"{rel}: FAILED, file left unchanged\n{outcome.error}", file=sys.stderr)
             continue
-        old = path.read_text(encoding="utf-8")
-        changed = text != old
+        fresh = nbcache.fresh_notebook(cache, path, env_digest)
+        if fresh is None:  # an input changed while we ran
+            failed.append(path)
+            print(f"{rel}: an input changed during execution; run again", file=sys.stderr)
+            continue
+        text = with_outputs_of(path, fresh[0])
+        changed = text != path.read_text(encoding="utf-8")
         if changed and not args.check:
             path.write_text(text, encoding="utf-8")
         if changed:
             stale.append(rel)
         state = ("STALE" if args.check else "updated") if changed else "unchanged"
-        print(f"{rel}: {state} ({time.monotonic() - start:.1f} s)")
+        how = f"executed in {outcome.seconds:.1f} s" if outcome.state == "executed" else "from the cache"
+        print(f"{rel}: {state} ({how})")
     if failed:
         print("notebooks that failed to execute:", *failed, sep="\n  ", file=sys.stderr)
         return 1

@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
 # The whole test suite: `make test`.
 #   1. Debian chromium (for the browser tests) and the venv
-#   2. the strict book build (the browser tests need _build/html)
+#   2. the strict book build (the browser tests need _build/html): empties the cache and
+#      executes every notebook afresh, in parallel (scripts/nbcache.py --force)
 #   3. one pytest run over tests/ (unit + browser tests) and, with nbval, every
-#      notebook in chapters/ against its stored outputs
+#      notebook in chapters/ against its stored outputs. nbval compares the stored
+#      outputs with the execution step 2 made in this run (scripts/nbval_cached.py) instead
+#      of executing every notebook a second time; a notebook without a valid execution
+#      from this run (e.g. one outside the build) is executed live, as plain --nbval does.
 # Prints a final line "N passed, M failed" (failed = failures + errors; the book build
 # counts as one test) and exits non-zero on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 START=$(date +%s.%N)
+# nbval may only use notebook executions made after this moment (see step 3).
+SINCE=$(date +%s)
 
 bash scripts/ensure_chromium.sh || { echo "run_tests: chromium is missing"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure_venv.sh || { echo "run_tests: could not set up .venv"; echo "0 passed, 1 failed"; exit 1; }
 PY="$ROOT/.venv/bin/python"
 
 build_passed=0; build_failed=0
-if bash scripts/build_book.sh; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi
+if bash scripts/build_book.sh --strict; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi
 
 mkdir -p _build
 RESULTS="$ROOT/_build/test-results.xml"
 rm -f "$RESULTS"
-"$PY" -m pytest tests chapters --nbval --nbval-current-env \
+PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+"$PY" -m pytest tests chapters -p nbval_cached --nbval-cached --nbval-current-env \
+  --nbval-cached-since="$SINCE" \
   --ignore-glob='*.ipynb_checkpoints*' -p no:cacheprovider -rfEs \
   --junitxml="$RESULTS" "$@"
 code=$?
