@@ -23,6 +23,7 @@ import altair as alt
 import pandas as pd
 
 from helpers import areas as A
+from helpers.fmt import fmt_number, fmt_value, human_period, unit_label
 from helpers.progress import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_projection, record_of, rget
 
 WIDTH = 620
@@ -44,18 +45,13 @@ P_AGE = "alder_valg"
 ATTRIBUTION = "Kommunegrænser: Geodatastyrelsen & Danske Kommuner (DAGI)"
 
 POPULATION_ID = "population_total"
-UNIT_LABELS = {"pct": "%", "pct.": "%", "procent": "%"}
+
 
 # Columns of the snapshot that travel with the chart rows (CSV download, tooltips).
 PROVENANCE = ["publisher", "table", "source_url", "quote", "note", "retrieved", "origin"]
 
 
 # ------------------------------------------------------------------ helpers
-def unit_label(unit: str) -> str:
-    unit = str(unit or "")
-    return UNIT_LABELS.get(unit.lower(), unit)
-
-
 RANK_AXIS_TITLE = "Placering (nr. 1 er bedst)"
 
 
@@ -327,7 +323,6 @@ def _target_frame(record, prep: Prepared) -> pd.DataFrame | None:
         target_value = float(soro.sort_values("ts")["vaerdi"].iloc[0]) * (1 + float(value) / 100.0)
     else:
         return None
-    from helpers.page import fmt_number
     unit = prep.unit
     label = f"Mål {int(year)}: {fmt_number(target_value, prep.decimals)}{' ' + unit if unit else ''}"
     return pd.DataFrame({"start": [f"{int(year)}-01-01"], "vist": [target_value], "etiket": [label],
@@ -577,7 +572,6 @@ def map_chart(values_frame: pd.DataFrame, geo=None, title=None, value_title="Væ
         props["vaerdi"] = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
         props["periode"] = periods.get(code, "")
         props["navn"] = props.get("name", code)
-        from helpers.page import fmt_value
         props["vaerdi_tekst"] = "ingen data" if props["vaerdi"] is None else fmt_value(props["vaerdi"], decimals, unit)
         features.append({"type": "Feature", "geometry": feat["geometry"], "properties": props})
     data = alt.Data(values=features, format=alt.DataFormat(type="json"))

@@ -25,7 +25,8 @@ import posixpath
 import pandas as pd
 
 from helpers import areas as A
-from helpers.progress import LABELS_DA, assess, frame_of, record_of, rget
+from helpers.fmt import clean, fmt_number, fmt_value, human_date, human_period, source_text, unit_label
+from helpers.progress import LABELS_DA, assess, frame_of, is_projection, is_target_row, record_of, rget
 
 VISION_PAGE = "intro"               # the book's front page, which presents the vision
 SCORECARD_PAGE = "scorekort"        # where scorecard() is shown (a page path without suffix)
@@ -90,33 +91,7 @@ def esc(text) -> str:
 
 
 # ------------------------------------------------------------------ numbers
-def fmt_number(x, decimals: int = 0) -> str:
-    """Danish number format: 29993 -> '29.993', 3.5 (1 decimal) -> '3,5', -1234.5 -> '-1.234,5'."""
-    if x is None:
-        return "–"
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if math.isnan(x):
-        return "–"
-    decimals = max(0, int(decimals))
-    text = f"{abs(x):,.{decimals}f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    negative = x < 0 and text.strip("0.,") != ""  # no "-0"
-    return ("-" if negative else "") + text
-
-
-def fmt_value(x, decimals: int, unit: str = "") -> str:
-    from helpers.charts import unit_label
-    u = unit_label(unit)
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    number = fmt_number(x, decimals)
-    if "rang" in u.lower():
-        return f"nr. {number}"
-    if not u or u.lower() == "antal":
-        return number
-    return f"{number} %" if u == "%" else f"{number} {u}"
+# fmt_number / fmt_value live in helpers.fmt (imported above, re-exported for the notebooks).
 
 
 # ------------------------------------------------------------------ loading
@@ -180,9 +155,159 @@ def sdg_badge(number: int, href: str | None = None) -> str:
             f'style="background:{SDG_COLORS.get(n, "#555")};color:{fg}">{inner}</{tag}>')
 
 
+# ------------------------------------------------------------------ verdict
+ANSWERS_DA = {  # "Er Sorø på vej?" in one sentence, by status
+    "achieved": "Ja – målet er nået.",
+    "on_track": "Ja – Sorø er på rette vej.",
+    "moderate": "Delvist – udviklingen går den rigtige vej, men ikke hurtigt nok.",
+    "limited": "Kun lidt – udviklingen går kun svagt den rigtige vej.",
+    "deterioration": "Nej – udviklingen går den forkerte vej.",
+    "not_assessable": "Det kan tallene ikke svare på endnu.",
+}
+
+
+def headline_id(goal) -> str | None:
+    """The goal's headline indicator: `headline` if the catalog names one, else the first indicator."""
+    explicit = rget(goal, "headline", None)
+    if explicit:
+        return str(explicit)
+    indicators = rget(goal, "indicators", []) or []
+    return str(indicators[0]) if indicators else None
+
+
+def _latest_soro_row(frame: pd.DataFrame, period=None):
+    """Sorø's row at `period` (or its latest dated row with a value), as a dict, or None."""
+    if frame is None or frame.empty:
+        return None
+    soro = frame[frame["area_code"].astype(str) == A.SORO]
+    soro = soro[pd.to_numeric(soro["value"], errors="coerce").notna()]
+    if soro.empty:
+        return None
+    if period is not None and (soro["period"].astype(str) == str(period)).any():
+        soro = soro[soro["period"].astype(str) == str(period)]
+    return soro.sort_values(["period_end", "period"], kind="stable").iloc[-1].to_dict()
+
+
+def data_dates(frames) -> dict:
+    """Newest `retrieved` and `updated` dates and the newest period over the given frames."""
+    retrieved, updated, newest = "", "", None
+    for frame in frames:
+        if frame is None or frame.empty:
+            continue
+        for column in ("retrieved", "updated"):
+            if column in frame:
+                values = [clean(v)[:10] for v in frame[column] if clean(v)]
+                if values:
+                    best = max(values)
+                    if column == "retrieved":
+                        retrieved = max(retrieved, best)
+                    else:
+                        updated = max(updated, best)
+        dated = frame[frame["period_end"].astype(str).str.match(r"^[0-9]{4}-")] if "period_end" in frame else frame.iloc[:0]
+        if len(dated) and "note" in dated:  # a projection or a target is not a number "from" a date
+            notes = dated["note"].fillna("").astype(str)
+            dated = dated[~notes.map(is_projection) & ~notes.map(is_target_row)]
+        if len(dated):
+            last = dated.sort_values("period_end", kind="stable").iloc[-1]
+            if newest is None or str(last["period_end"]) > newest[0]:
+                newest = (str(last["period_end"]), str(last["period"]))
+    return dict(retrieved=retrieved, updated=updated, newest_period=newest[1] if newest else "")
+
+
+def dates_sentence(dates: dict) -> str:
+    """When the numbers are from, in Danish."""
+    parts = []
+    if dates.get("retrieved"):
+        parts.append(f"Tallene er senest hentet {human_date(dates['retrieved'])}")
+    if dates.get("updated"):
+        parts.append(f"kilden er senest opdateret {human_date(dates['updated'])}")
+    if parts:
+        text = "; ".join(parts) + "."
+    else:
+        text = ("Tallene er samlet fra offentliggjorte kilder; hvornår de er hentet, er ikke registreret i "
+                "datagrundlaget.")
+    if dates.get("newest_period"):
+        text += f" Det nyeste tal på siden gælder {human_period(dates['newest_period'])}."
+    return text[0].upper() + text[1:]
+
+
+def verdict(goal, loader=None) -> dict:
+    """What the first screen of a goal page says: status, headline number, period, source, answer.
+
+    Keys: indicator_id, indicator, status, label, answer, reason, value, period, source, target,
+    sort_value, latest (value text) and dates (see `data_dates`)."""
+    loader = loader or _load
+    headline = headline_id(goal)
+    out = dict(indicator_id=headline, indicator="–", status="not_assessable",
+               label=LABELS_DA["not_assessable"], answer=ANSWERS_DA["not_assessable"], reason="",
+               value="", period="", source="", target=rget(goal, "target_text", ""), sort_value=None,
+               trend="–", live="")
+    frames = []
+    if headline:
+        try:
+            data = loader(headline)
+        except Exception as exc:  # a broken indicator must not hide the page or the other goals
+            out["indicator"] = f"{headline} (kunne ikke indlæses)"
+            out["reason"] = f"Indikatoren kunne ikke indlæses: {exc}"
+            data = None
+        if data is not None:
+            record, frame = record_of(data), frame_of(data)
+            frames.append(frame)
+            result = assess(data)
+            out["indicator"] = rget(record, "title", headline)
+            target = rget(record, "target", None)
+            if target and rget(target, "text", ""):
+                out["target"] = rget(target, "text")
+            out.update(status=result.status, label=result.label_da, answer=ANSWERS_DA.get(result.status, ""),
+                       reason=result.reason_da, trend=_trend(result))
+            row = _latest_soro_row(frame, result.latest_period)
+            if row is not None:
+                unit = rget(record, "unit", "") or row.get("unit", "")
+                out["value"] = fmt_value(row["value"], _decimals(record, frame), unit)
+                out["period"] = human_period(row.get("period", ""))
+                out["sort_value"] = float(row["value"])
+                out["source"] = source_text(row.get("publisher"), row.get("table"), row.get("source_kind"),
+                                            row.get("via"))
+            out["live"] = _live_source_text(record)
+    for other in rget(goal, "indicators", []) or []:
+        if other == headline:
+            continue
+        try:
+            frames.append(frame_of(loader(other)))
+        except Exception:
+            continue
+    out["latest"] = out["value"] or "–"
+    out["dates"] = data_dates(frames)
+    return out
+
+
+def verdict_html(v: dict, kind: str = "") -> str:
+    bg = STATUS_STYLE.get(v["status"], STATUS_STYLE["not_assessable"])[0]
+    if v["value"]:
+        number = (f'<p class="v26-headline"><span class="v26-headline-number">{esc(v["value"])}</span> '
+                  f'<span class="v26-headline-label">{esc(v["indicator"])}, {esc(v["period"])}</span></p>')
+        source = f'<p class="v26-verdict-source">Kilde: {esc(v["source"])}.</p>' if v["source"] else ""
+    else:
+        number = (f'<p class="v26-headline"><span class="v26-headline-number">Intet tal for Sorø</span> '
+                  f'<span class="v26-headline-label">{esc(v["indicator"])}</span></p>')
+        source = (f'<p class="v26-verdict-source">Kan udfyldes fra: {v["live"].rstrip(".")}.</p>' if v["live"] else "")
+    reason = f'<p class="v26-verdict-reason">{esc(v["reason"])}</p>' if v["reason"] else ""
+    return (f'<div class="v26-verdict" style="border-left-color:{bg}">'
+            f'<p class="v26-verdict-status">{status_badge(v["status"], v["label"])}'
+            + (f' <span class="v26-muted">{esc(kind)}</span>' if kind else "") + "</p>"
+            + number
+            + f'<p class="v26-answer"><strong>Er Sorø på vej?</strong> {esc(v["answer"])}</p>'
+            + reason + source
+            + f'<p class="v26-verdict-dates">{esc(dates_sentence(v["dates"]))}</p></div>')
+
+
 # ------------------------------------------------------------------ goal header
-def goal_header(goal_id: str, catalog=None) -> Html:
-    """Title, summary, target, SDG badges and a link back to the vision for one goal."""
+def goal_header(goal_id: str, catalog=None, loader=None) -> Html:
+    """The top of a goal page: the verdict (status, headline number with period and source, the
+    answer to "er Sorø på vej?", when the numbers are from), then theme, summary, target, SDGs.
+
+    The book's Sphinx extension (scripts/sphinx_reader.py) moves this output to directly under the
+    page title, so the verdict is on the first screen."""
     catalog = catalog or _catalog()
     goal = _goal(catalog, goal_id)
     page = str(rget(goal, "page", "") or "")
@@ -195,7 +320,8 @@ def goal_header(goal_id: str, catalog=None) -> Html:
     sdgs = " ".join(sdg_badge(n) for n in rget(goal, "sdg", []) or [])
     supplementary = rget(goal, "supplementary", False)
     kind = "Supplerende analyse" if supplementary else "Styrende mål"
-    parts = [STYLE, f'<div class="v26-goal-header">',
+    v = verdict(goal, loader)
+    parts = [STYLE, '<div class="v26-goal-header">', verdict_html(v, kind),
              f'<p class="v26-muted">Tema {esc(theme_no)}{": " + esc(theme_title) if theme_title else ""} · {kind}</p>',
              f'<p>{esc(rget(goal, "summary", ""))}</p>',
              f'<div class="v26-box" style="border-left-color:#0072B2"><strong>Mål:</strong> '
@@ -335,7 +461,6 @@ def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True)
     work["_k"] = [A.sort_key(c) for c in work["area_code"].astype(str)]
     work = work.sort_values(["_k", "period_start", "period", "sex", "age", "origin"], kind="stable")
     breakdown = (work["sex"].astype(str).nunique() > 1) or (work["age"].astype(str).nunique() > 1)
-    from helpers.charts import unit_label
     head = ["Periode", "Område"] + (["Køn", "Alder"] if breakdown else []) + ["Værdi", "Enhed", "Kilde", "Note"]
     num_class = ' class="num"'
     ths = "".join(f'<th scope="col"{num_class if h == "Værdi" else ""}>{h}</th>' for h in head)
@@ -495,47 +620,19 @@ def _trend(result) -> str:
 
 
 def scorecard_rows(catalog=None, loader=None) -> list[dict]:
-    """One dict per goal (in theme/order order) with what the scorecard shows."""
+    """One dict per goal (in theme/order order) with what the scorecard shows (see `verdict`)."""
     catalog = catalog or _catalog()
-    loader = loader or _load
     goals = sorted(rget(catalog, "goals", []) or [], key=lambda g: (rget(g, "theme", 0), rget(g, "order", 0)))
     themes = {rget(t, "number"): rget(t, "title", "") for t in rget(catalog, "themes", []) or []}
     rows = []
     for goal in goals:
-        indicators = rget(goal, "indicators", []) or []
-        headline = indicators[0] if indicators else None
-        row = dict(goal_id=rget(goal, "id"), theme=rget(goal, "theme"), theme_title=themes.get(rget(goal, "theme"), ""),
-                   goal=rget(goal, "title", ""), page=rget(goal, "page", ""), indicator_id=headline,
-                   indicator="–", latest="–", period="", trend="–", target=rget(goal, "target_text", ""),
-                   status="not_assessable", label=LABELS_DA["not_assessable"], sort_value=None)
-        if headline:
-            try:
-                data = loader(headline)
-                record = record_of(data)
-                result = assess(data)
-                row["indicator"] = rget(record, "title", headline)
-                target = rget(record, "target", None)
-                if target and rget(target, "text", ""):
-                    row["target"] = rget(target, "text")
-                row["status"], row["label"] = result.status, result.label_da
-                if result.latest_value is not None:
-                    row["latest"] = fmt_value(result.latest_value, _decimals(record, frame_of(data)),
-                                              rget(record, "unit", ""))
-                    row["period"] = result.latest_period or ""
-                    row["sort_value"] = result.latest_value
-                else:
-                    soro = frame_of(data)
-                    soro = soro[soro["area_code"].astype(str) == A.SORO] if len(soro) else soro
-                    soro = soro[pd.to_numeric(soro["value"], errors="coerce").notna()] if len(soro) else soro
-                    if len(soro):
-                        last = soro.sort_values(["period_end", "period"]).iloc[-1]
-                        row["latest"] = fmt_value(last["value"], _decimals(record, soro), rget(record, "unit", ""))
-                        row["period"] = last["period"] or "uden dato"
-                        row["sort_value"] = float(last["value"])
-                row["trend"] = _trend(result)
-            except Exception:  # a broken indicator must not hide the other goals
-                row["indicator"] = f"{headline} (kunne ikke indlæses)"
-        rows.append(row)
+        v = verdict(goal, loader)
+        rows.append(dict(goal_id=rget(goal, "id"), theme=rget(goal, "theme"),
+                         theme_title=themes.get(rget(goal, "theme"), ""), goal=rget(goal, "title", ""),
+                         page=rget(goal, "page", ""), indicator_id=v["indicator_id"], indicator=v["indicator"],
+                         latest=v["latest"], period=v["period"], trend=v["trend"], target=v["target"],
+                         status=v["status"], label=v["label"], sort_value=v["sort_value"], answer=v["answer"],
+                         source=v["source"], supplementary=bool(rget(goal, "supplementary", False))))
     return rows
 
 

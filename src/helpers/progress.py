@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.areas import area_label
+from helpers.fmt import fmt_number, human_period
 
 STATUSES = ("achieved", "on_track", "moderate", "limited", "deterioration", "not_assessable")
 
@@ -243,12 +244,10 @@ def _status_from_cagr(cagr: float) -> str:
 
 
 def _pct(x: float | None) -> str:
-    from helpers.page import fmt_number
     return "–" if x is None else f"{fmt_number(100 * x, 2)} % pr. år"
 
 
 def _num(x: float | None, decimals: int = 1) -> str:
-    from helpers.page import fmt_number
     return "–" if x is None else fmt_number(x, decimals)
 
 
@@ -358,7 +357,7 @@ def assess(data, area: str = "340") -> Assessment:
         tv = _num(target_value, dec)
         if achieved:
             return _result("achieved",
-                           f"{name} har nået målet: {_num(xt, dec)} ({pt}) mod målet {tv} i {target_year}.",
+                           f"{name} har nået målet: {_num(xt, dec)} ({human_period(pt)}) mod målet {tv} i {target_year}.",
                            method, cagr=cagr, **common)
         span = target_year - t0
         if span <= 0:
@@ -368,7 +367,7 @@ def assess(data, area: str = "340") -> Assessment:
         if cagr is not None and required is not None and required != 0:
             ratio = cagr / required
             status = _status_from_ratio(ratio)
-            reason = (f"{name}: {_num(x0, dec)} ({p0}) → {_num(xt, dec)} ({pt}), {_pct(cagr)}. "
+            reason = (f"{name}: {_num(x0, dec)} ({human_period(p0)}) → {_num(xt, dec)} ({human_period(pt)}), {_pct(cagr)}. "
                       f"For at nå {tv} i {target_year} kræves {_pct(required)} (forholdstal {_num(ratio, 2)}).")
             return _result(status, reason, method, cagr=cagr, required_cagr=required, ratio=ratio, **common)
         # Absolute-change rule: zero or negative values, or a target equal to the base value.
@@ -379,7 +378,7 @@ def assess(data, area: str = "340") -> Assessment:
                            method, cagr=cagr, **common)
         ratio = observed / needed
         status = _status_from_ratio(ratio)
-        reason = (f"{name}: {_num(x0, dec)} ({p0}) → {_num(xt, dec)} ({pt}); ændring {_num(observed, 2)} pr. år, "
+        reason = (f"{name}: {_num(x0, dec)} ({human_period(p0)}) → {_num(xt, dec)} ({human_period(pt)}); ændring {_num(observed, 2)} pr. år, "
                   f"krævet {_num(needed, 2)} pr. år for at nå {tv} i {target_year} "
                   f"(forholdstal {_num(ratio, 2)}; absolut ændring, da vækstraten ikke er defineret).")
         return _result(status, reason, method, cagr=cagr, ratio=ratio, **common)
@@ -394,7 +393,7 @@ def assess(data, area: str = "340") -> Assessment:
     signed = cagr if direction == "up" else -cagr
     status = _status_from_cagr(signed)
     better = "højere er bedre" if direction == "up" else "lavere er bedre"
-    reason = (f"{name}: {_num(x0, dec)} ({p0}) → {_num(xt, dec)} ({pt}), {_pct(cagr)} ({better}).")
+    reason = (f"{name}: {_num(x0, dec)} ({human_period(p0)}) → {_num(xt, dec)} ({human_period(pt)}), {_pct(cagr)} ({better}).")
     return _result(status, reason, method, cagr=cagr, **common)
 
 

@@ -1,0 +1,141 @@
+"""Sphinx extension (loaded from _config.yml): the reader's page, not the theme's defaults.
+
+Three jobs, all about what a reader of the published site sees and downloads:
+
+1. Verdict first. `helpers.page.goal_header()` is the first code cell of every goal notebook,
+   but it follows the notebook's opening prose. Its output carries the class `v26-goal-header`;
+   here that cell is moved to directly under the page title, so status, headline number and the
+   one-sentence answer are on the first screen. No goal notebook has to change.
+2. Lighter pages. The chart scripts (vision-charts.js, vega-bundle.js, ~0.9 MB) are only linked
+   on pages that contain a chart; the theme's fontawesome.js (1.49 MB, used for a dozen icons) is
+   dropped from every page and _static/vision-icons.css draws those icons with plain characters.
+3. Danish throughout. pydata-sphinx-theme and sphinx-book-theme have no Danish catalogue for
+   their chrome; the strings a reader meets (skip link, colour mode, back to top, footer, sidebar
+   toggles, ...) are replaced in the written HTML (and togglebutton.js) by Danish ones.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+CHART_FILES = ("vision-charts.js", "vega-bundle.js")
+HEADER_CLASS = "v26-goal-header"
+
+# English theme text -> Danish, for attribute values and text nodes. Exact phrases only.
+THEME_DA = {
+    "Skip to main content": "Gå til hovedindholdet",
+    "Back to top": "Til toppen",
+    "Color mode": "Farvetema",
+    "System Settings": "Følg systemet",
+    "Light": "Lyst",
+    "Dark": "Mørkt",
+    "Link to this heading": "Link til dette afsnit",
+    "On this page": "På denne side",
+    "Site navigation": "Navigation i bogen",
+    "Toggle primary sidebar": "Vis eller skjul menuen",
+    "Toggle secondary sidebar": "Vis eller skjul indholdsfortegnelsen",
+    "Toggle hidden content": "Vis eller skjul indhold",
+    "Version warning": "Versionsadvarsel",
+    "next page": "næste side",
+    "previous page": "forrige side",
+    "Main": "Hovedindhold",
+    "Page": "Side",
+    "Download this page": "Hent denne side",
+    "Download source file": "Hent notesbogen",
+    "Fullscreen mode": "Fuldskærm",
+    "Print to PDF": "Udskriv til PDF",
+    "Search": "Søg",
+    "Search the docs ...": "Søg i bogen …",
+    "Copy": "Kopiér",
+    "Copied!": "Kopieret!",
+    "Copy to clipboard": "Kopiér",
+    "Click to show": "Klik for at vise",
+    "Click to hide": "Klik for at skjule",
+    "Search Results": "Søgeresultater",
+    "Contents": "Indhold",
+}
+# Whole-markup fixes (the footer's "By <author>", rendered "Ved" by Sphinx's da catalogue).
+MARKUP_DA = [
+    (re.compile(r"(<p class=\"component-author\">\s*)(?:By|Ved)\s+"), r"\1Udgivet af "),
+    (re.compile(r"©\s*Copyright\s+"), "© "),
+]
+_FONTAWESOME = re.compile(r'<script[^>]*src="[^"]*fontawesome\.js[^"]*"[^>]*>\s*</script>\s*')
+_LINK_PRELOAD_FA = re.compile(r'<link[^>]*rel="preload"[^>]*fontawesome[^>]*>\s*')
+
+
+def translate_html(text: str) -> str:
+    """Danish theme strings, no fontawesome script; see the module docstring."""
+    text = _FONTAWESOME.sub("", text)
+    text = _LINK_PRELOAD_FA.sub("", text)
+    for pattern, repl in MARKUP_DA:
+        text = pattern.sub(repl, text)
+    for en, da in THEME_DA.items():
+        esc = re.escape(en)
+        # attribute values: title="Dark", aria-label="Back to top", data-bs-title=..., placeholder=...
+        text = re.sub(rf'(="){esc}(")', rf"\g<1>{da}\g<2>", text)
+        # a text node that is exactly the phrase (with whitespace around it)
+        text = re.sub(rf"(>\s*){esc}(\s*<)", rf"\g<1>{da}\g<2>", text)
+    return text
+
+
+def _has_chart(body: str) -> bool:
+    return 'class="vision-chart"' in body
+
+
+def _drop_chart_scripts(app, pagename, templatename, context, doctree) -> None:
+    if _has_chart(context.get("body", "") or ""):
+        return
+    if "script_files" in context:
+        context["script_files"] = [
+            asset for asset in context["script_files"]
+            if not str(getattr(asset, "filename", asset) or "").endswith(CHART_FILES)]
+
+
+def _is_header_cell(node) -> bool:
+    from docutils import nodes
+    for raw in node.findall(nodes.raw):
+        if HEADER_CLASS in raw.astext():
+            return True
+    return False
+
+
+def _header_first(app, doctree, docname) -> None:
+    """Move the goal_header() cell to directly under the page's title."""
+    from docutils import nodes
+    sections = list(doctree.findall(nodes.section))
+    if not sections:
+        return
+    top = sections[0]
+    for cell in list(top.findall(nodes.container)):
+        if "cell" not in cell.get("classes", []) or not _is_header_cell(cell):
+            continue
+        title_index = next((i for i, child in enumerate(top.children) if isinstance(child, nodes.title)), None)
+        if title_index is None:
+            return
+        cell.parent.remove(cell)
+        top.insert(title_index + 1, cell)
+        return
+
+
+def _rewrite_output(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        new = translate_html(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+    toggle = out / "_static" / "togglebutton.js"
+    if toggle.exists():
+        text = toggle.read_text(encoding="utf-8")
+        new = text.replace("Toggle hidden content", THEME_DA["Toggle hidden content"])
+        if new != text:
+            toggle.write_text(new, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("doctree-read", lambda app, doctree: _header_first(app, doctree, app.env.docname))
+    app.connect("html-page-context", _drop_chart_scripts, priority=900)
+    app.connect("build-finished", _rewrite_output)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
