@@ -42,7 +42,7 @@ DATA = Data(RECORD, ROWS)
 
 
 def csv_from_block(markup: str) -> pd.DataFrame:
-    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="pop.csv"', markup)
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="[a-z0-9-]+(?<!-excel)\.csv"', markup)
     assert m, "no CSV data link"
     return pd.read_csv(io.StringIO(base64.b64decode(m.group(1)).decode("utf-8")), dtype=str, keep_default_na=False)
 
@@ -205,7 +205,7 @@ def test_map_block_csv_attribution_and_missing():
     markup = page.map_block("pop", "2023", data=_map_data()).html
     assert "Geodatastyrelsen &amp; Danske Kommuner (DAGI)" in markup
     assert "ingen data" in markup and "Stevns" in markup and "16 af 17" in markup
-    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="pop-2023.csv"', markup)
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="[a-z0-9-]+-2023\.csv"', markup)
     csv = pd.read_csv(io.StringIO(base64.b64decode(m.group(1)).decode("utf-8")), dtype=str, keep_default_na=False)
     assert len(csv) == 16 and "source_url" in csv and "quote" in csv
     assert page.map_block("pop", "2023", data=_map_data()).html == markup  # deterministic
@@ -218,3 +218,18 @@ def test_map_sources_only_map_rows(monkeypatch):
     markup = page.map_sources([("pop", "2023")]).html
     assert "holbaek.dk" not in markup and "Folketal 7<" not in markup
     assert "<q>Folketal 1011</q>" in markup  # Sorø's row (listed first) is quoted
+
+
+def test_excel_csv_is_danish_and_has_the_same_rows():
+    data = _data() if "_data" in globals() else None
+    rows = pd.DataFrame({"indicator_id": ["x", "x"], "area_code": ["340", "000"], "area_name": ["Sorø", "Hele landet"],
+                         "period": ["2024", "2024"], "value": [3.5, 1234.25], "publisher": ["P", "P"],
+                         "note": ["An English note", ""], "retrieved": ["2026-03-01", ""]})
+    text = page.excel_csv_text(rows)
+    assert text.startswith("\ufeff")
+    lines = text[1:].split("\r\n")
+    assert lines[0].split(";")[:3] == ["Indikator", "Områdekode", "Område"]
+    assert "3,5" in lines[1].split(";") and "1234,25" in lines[2].split(";")
+    assert "An English note" in lines[1]  # the harvest note stays, under a header saying it is English
+    assert len([l for l in lines if l]) == 3 == len(page.csv_text(rows).strip().split("\n"))
+    assert "2026-03-01" in lines[1]

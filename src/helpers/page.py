@@ -25,6 +25,7 @@ import posixpath
 import pandas as pd
 
 from helpers import areas as A
+from helpers.notes import reader_note
 from helpers.fmt import clean, fmt_number, fmt_value, human_date, human_period, source_text, unit_label
 from helpers.progress import LABELS_DA, assess, frame_of, is_projection, is_target_row, record_of, rget
 
@@ -54,7 +55,16 @@ STATUS_STYLE = {  # background, text colour, symbol (status is never told by col
 }
 
 CSV_COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "value", "unit", "sex", "age",
-               "publisher", "table", "source_url", "quote", "note", "retrieved", "origin"]
+               "publisher", "table", "source_kind", "via", "source_url", "quote", "note", "retrieved", "updated",
+               "origin"]
+# "Hent data (Excel)": the same rows and columns with Danish headers (and a Danish reader note).
+CSV_HEADERS_DA = {
+    "indicator_id": "Indikator", "area_code": "Områdekode", "area_name": "Område", "period": "Periode",
+    "period_type": "Periodetype", "value": "Værdi", "unit": "Enhed", "sex": "Køn", "age": "Alder",
+    "publisher": "Udgiver", "table": "Tabel", "source_kind": "Kildetype", "via": "Hentet via",
+    "source_url": "Kildens adresse", "quote": "Citat fra kilden", "note": "Note fra indsamlingen (engelsk)",
+    "retrieved": "Hentet dato", "updated": "Opdateret af kilden", "origin": "Oprindelse i datagrundlaget",
+}
 
 STYLE = """<style>
 .v26-badge{display:inline-block;padding:.15em .6em;border-radius:.8em;font-weight:600;font-size:.9em;white-space:nowrap}
@@ -369,6 +379,45 @@ def csv_data_uri(rows: pd.DataFrame) -> str:
     return f"data:text/csv;charset=utf-8;base64,{payload}"
 
 
+def excel_csv_text(rows: pd.DataFrame) -> str:
+    """The same rows as `csv_text` for Danish Excel: UTF-8 with BOM, ';' between fields, decimal
+    comma, Danish headers, plus the Danish reader note ("Note") where one exists; CRLF line ends."""
+    out = pd.DataFrame({c: (rows[c] if c in rows else "") for c in CSV_COLUMNS})
+    from helpers.notes import reader_note
+    from helpers.snapshot import format_value
+    out["value"] = ["" if clean(v) == "" else format_value(v).replace(".", ",") for v in out["value"]]
+    out["source_kind"] = [clean(k) for k in out["source_kind"]]
+    notes = [reader_note(n, d) for n, d in zip(out["note"], rows["note_da"] if "note_da" in rows else [None] * len(out))]
+    out.insert(list(out.columns).index("note"), "note_da", notes)
+    out = out.rename(columns=dict(CSV_HEADERS_DA, note_da="Note"))
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, sep=";", lineterminator="\r\n")
+    return "\ufeff" + buffer.getvalue()
+
+
+def excel_data_uri(rows: pd.DataFrame) -> str:
+    payload = base64.b64encode(excel_csv_text(rows).encode("utf-8")).decode("ascii")
+    return f"data:text/csv;charset=utf-8;base64,{payload}"
+
+
+def file_stem(title: str, fallback: str) -> str:
+    """A Danish, portable file name from a title: 'Folketal i Sorø' -> 'folketal-i-soroe'."""
+    import re
+    text = str(title or "").lower()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u")):
+        text = text.replace(a, b)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    return text or fallback
+
+
+def downloads_html(rows: pd.DataFrame, stem: str) -> str:
+    """'Hent data (CSV)' and 'Hent data (Excel)': the same rows and sources in two formats."""
+    n = len(rows)
+    return (f'<p class="v26-downloads"><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(stem)}.csv">'
+            f'Hent data (CSV)</a> <a class="v26-excel" href="{excel_data_uri(rows)}" download="{esc(stem)}-excel.csv">'
+            f'Hent data (Excel)</a> <span class="v26-muted">({n} {"række" if n == 1 else "rækker"} med kilder)</span></p>')
+
+
 def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
     """A Danish text alternative: what is shown and Sorø's latest value."""
     record = record_of(data)
@@ -439,8 +488,7 @@ def chart_block(indicator_id: str, data=None, caption: str | None = None, compar
              f'<figcaption class="v26-caption">{esc(caption)}{esc(hint)}'
              + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "") + "</figcaption>"]
     if len(rows):
-        parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}.csv">'
-                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} {"række" if len(rows) == 1 else "rækker"} med kilder)</span></p>')
+        parts.append(downloads_html(rows, file_stem(chart_kwargs.get("title") or rget(record, "title", ""), indicator_id)))
     parts.append("</figure>")
     return Html("".join(parts), f"Diagram: {rget(record, 'title', indicator_id)}")
 
@@ -475,13 +523,11 @@ def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True)
             shown = fmt_number(value, 0 if other_unit and float(value).is_integer() else decimals)
             if str(rec.get("unit", "")).lower() == "årstal":  # a year has no thousands separator: 2050
                 shown = fmt_number(value, 0).replace(".", "")
-        source = esc(rec.get("publisher", ""))
-        if rec.get("table"):
-            source += f", tabel {esc(rec['table'])}"
+        source = esc(source_text(rec.get("publisher", ""), rec.get("table"), rec.get("source_kind"), rec.get("via")))
         if rec.get("source_url"):
             source = f'<a href="{esc(rec["source_url"])}">{source or "kilde"}</a>'
-        note = esc(rec.get("note", ""))
-        cells = [esc(rec.get("period") or "uden dato"), esc(A.area_label(rec["area_code"], rec.get("area_name")))]
+        note = esc(reader_note(rec.get("note", ""), rec.get("note_da")))
+        cells = [esc(human_period(rec.get("period"))), esc(A.area_label(rec["area_code"], rec.get("area_name")))]
         if breakdown:
             cells += [esc(rec.get("sex", "")), esc(rec.get("age", ""))]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells)
@@ -815,8 +861,7 @@ def map_block(indicator_id: str, period: str, data=None, title: str | None = Non
              + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "")
              + f'<br><span class="v26-muted">{esc(ATTRIBUTION)}</span></figcaption>']
     if len(rows):
-        parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}-{esc(period)}.csv">'
-                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} {"række" if len(rows) == 1 else "rækker"} med kilder)</span></p>')
+        parts.append(downloads_html(rows, file_stem(f"{name} {period}", indicator_id)))
     parts.append("</figure>")
     return Html("".join(parts), f"Kort: {name}, {period}")
 
