@@ -133,6 +133,18 @@ def test_goal_header_links_back():
                         "source_ref": "Vision 2026, tema 2"}], {}, [{"number": 2, "title": "Lokalsamfund"}])
     markup = page.goal_header("g", catalog=catalog).html
     assert 'href="../../intro.html"' in markup and "Verdensmål" in markup and "Retning: op" in markup
+    # no headline indicator: the verdict still says so, first
+    assert markup.index("v26-verdict") < markup.index("Flere skal bo her.") and "Kan ikke vurderes" in markup
+
+
+def test_goal_header_verdict_first_with_number_period_and_source():
+    catalog = Catalog([{"id": "g", "theme": 2, "title": "Øget bosætning", "summary": "Flere skal bo her.",
+                        "target_text": "Retning: op", "indicators": ["pop"], "page": "chapters/t/g"}],
+                      {"pop": RECORD}, [{"number": 2, "title": "Lokalsamfund"}])
+    markup = page.goal_header("g", catalog=catalog, loader=lambda i: DATA).html
+    verdict = markup[markup.index("v26-verdict"):markup.index("Flere skal bo her.")]
+    assert "29.834 personer" in verdict and "Er Sorø på vej?" in verdict and "Kilde:" in verdict
+    assert "Begrænset fremskridt" in verdict and "Kun lidt" in verdict
 
 
 def test_scorecard_and_matrix_from_fixture():
@@ -144,7 +156,7 @@ def test_scorecard_and_matrix_from_fixture():
     assert "29.834 personer" in markup and 'href="chapters/tema2-lokalsamfund/g.html"' in markup
     assert "Begrænset fremskridt" in markup and "<script>" in markup
     matrix = page.sdg_matrix(catalog=catalog, from_page="chapters/oversigt").html
-    assert matrix.count("●") == 2 and 'href="tema2-lokalsamfund/g.html"' in matrix
+    assert matrix.count('class="v26-sdg-col v26-has"') == 2 and 'href="tema2-lokalsamfund/g.html"' in matrix
     assert "bogens egen læsning" in matrix
 
 

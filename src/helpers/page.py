@@ -699,38 +699,68 @@ rs.forEach(function(r){b.appendChild(r);});});})(c);}})();</script>"""
 
 
 def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Html:
-    """One row per goal: theme, goal, headline indicator, latest Sorø value, trend, target, status, link.
+    """One row per goal: theme, goal (linked to its analysis) with headline indicator and target,
+    latest Sorø value, trend, status.
 
-    Filter by theme (select) and sort by clicking a column header; a tiny inline script does it in
-    the browser. Without JavaScript the table is still complete."""
+    Five columns, so the table fits a 688 px column without sideways scrolling; on a phone each row
+    becomes a card (vision.css). Filter by theme (select) and sort by clicking a column header; a
+    tiny inline script does it in the browser. Without JavaScript the table is still complete."""
     rows = scorecard_rows(catalog, loader)
     themes = sorted({(r["theme"], r["theme_title"]) for r in rows})
     options = '<option value="">Alle temaer</option>' + "".join(
         f'<option value="{esc(n)}">Tema {esc(n)}: {esc(t)}</option>' for n, t in themes)
-    heads = ["Tema", "Mål", "Hovedindikator", "Seneste værdi for Sorø", "Udvikling", "Mål for indikatoren",
-             "Status", "Analyse"]
-    ths = "".join(f'<th scope="col"><button type="button" class="v26-sort" style="all:unset;cursor:pointer">'
-                  f'{h}</button></th>' if h != "Analyse" else f'<th scope="col">{h}</th>' for h in heads)
+    heads = ["Tema", "Mål og hovedindikator", "Seneste værdi for Sorø", "Udvikling", "Status"]
+    ths = "".join(f'<th scope="col"><button type="button" class="v26-sort">{h}</button></th>' for h in heads)
     body = []
     for r in rows:
         link = _rel(r["page"], from_page) if r["page"] else ""
+        title = f'<a href="{esc(link)}">{esc(r["goal"])}</a>' if link else esc(r["goal"])
         latest = esc(r["latest"]) + (f' <span class="v26-muted">({esc(r["period"])})</span>' if r["period"] else "")
         sort_value = "" if r["sort_value"] is None else repr(float(r["sort_value"]))
+        target = f'<br><span class="v26-muted">Mål: {esc(r["target"])}</span>' if r["target"] else ""
         body.append(
             f'<tr data-tema="{esc(r["theme"])}">'
-            f'<td data-sort="{esc(r["theme"])}">{esc(r["theme"])}</td>'
-            f'<td>{esc(r["goal"])}</td><td>{esc(r["indicator"])}</td>'
-            f'<td class="num" data-sort="{sort_value}">{latest}</td><td>{esc(r["trend"])}</td>'
-            f'<td>{esc(r["target"])}</td>'
-            f'<td data-sort="{STATUS_ORDER.get(r["status"], 9)}">{status_badge(r["status"], r["label"])}</td>'
-            f'<td>{f"<a href={chr(34)}{esc(link)}{chr(34)}>Se analysen</a>" if link else ""}</td></tr>')
+            f'<td data-label="Tema" data-sort="{esc(r["theme"])}">{esc(r["theme"])}</td>'
+            f'<td data-label="Mål" data-sort="{esc(r["goal"])}"><strong>{title}</strong><br>'
+            f'<span class="v26-muted">{esc(r["indicator"])}</span>{target}</td>'
+            f'<td data-label="Seneste værdi" class="num" data-sort="{sort_value}">{latest}</td>'
+            f'<td data-label="Udvikling">{esc(r["trend"])}</td>'
+            f'<td data-label="Status" data-sort="{STATUS_ORDER.get(r["status"], 9)}">'
+            f'{status_badge(r["status"], r["label"])}</td></tr>')
     markup = (f'{STYLE}<div class="v26-scorecard"><p><label for="v26-scorecard-tema">Vis tema: </label>'
               f'<select id="v26-scorecard-tema">{options}</select> '
               f'<span class="v26-muted">Klik på en kolonneoverskrift for at sortere.</span></p>'
-              f'<table class="v26-table" id="v26-scorecard"><caption class="visually-hidden">Scorekort: status for '
+              f'<table class="v26-table v26-cards" id="v26-scorecard"><caption class="visually-hidden">Scorekort: status for '
               f'hvert mål i Vision 2026</caption><thead><tr>{ths}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               f'</div>{SCORECARD_SCRIPT}')
     return Html(markup, f"Scorekort: {len(rows)} mål")
+
+
+def at_a_glance(rows=None, catalog=None, loader=None, from_page: str = VISION_PAGE) -> Html:
+    """The front page's answer: "x af 20 mål på rette vej ..." and a compact grid of the goals with
+    their badges, each linking to its analysis."""
+    rows = scorecard_rows(catalog, loader) if rows is None else rows
+    counts = {c["status"]: c["count"] for c in status_counts(rows)}
+    total = len(rows)
+    good = counts.get("achieved", 0) + counts.get("on_track", 0)
+    some = counts.get("moderate", 0) + counts.get("limited", 0)
+    bad = counts.get("deterioration", 0)
+    unknown = counts.get("not_assessable", 0)
+    sentence = (f"{good} af {total} mål er nået eller på rette vej, {some} går langsomt den rigtige vej, "
+                f"{bad} går den forkerte vej, og {unknown} kan ikke vurderes med de tal, bogen har.")
+    cards = []
+    for r in rows:
+        link = _rel(r["page"], from_page) if r["page"] else ""
+        value = (f'<span class="v26-card-value">{esc(r["latest"])}</span>'
+                 f'<span class="v26-muted"> {esc(r["period"])}</span>' if r["latest"] not in ("", "–") else
+                 '<span class="v26-muted">Intet tal for Sorø</span>')
+        title = f'<a href="{esc(link)}">{esc(r["goal"])}</a>' if link else esc(r["goal"])
+        cards.append(f'<li class="v26-card"><span class="v26-card-theme">Tema {esc(r["theme"])}</span>'
+                     f'<span class="v26-card-title">{title}</span>{status_badge(r["status"], r["label"])}'
+                     f'<span class="v26-card-line">{value}</span></li>')
+    markup = (f'{STYLE}<div class="v26-glance"><p class="v26-glance-answer"><strong>Er Sorø på vej?</strong> '
+              f'{esc(sentence)}</p><ul class="v26-grid">{"".join(cards)}</ul></div>')
+    return Html(markup, f"Overblik: {good} af {total} mål på rette vej")
 
 
 def status_counts(rows=None, catalog=None, loader=None) -> list[dict]:
@@ -760,11 +790,16 @@ def status_summary(rows=None, catalog=None, loader=None) -> Html:
 
 # ------------------------------------------------------------------ SDG matrix
 def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
-    """Goals x the vision's ten SDGs, a linked mark where the book relates a goal to an SDG."""
+    """Goals x the vision's ten SDGs: a linked, numbered SDG mark where the book relates a goal to
+    an SDG. Narrow number columns, so all ten fit a 688 px column; a list per goal on a phone."""
     catalog = catalog or _catalog()
     goals = sorted(rget(catalog, "goals", []) or [], key=lambda g: (rget(g, "theme", 0), rget(g, "order", 0)))
     sdgs = list(rget(catalog, "vision_sdg", None) or SDG_LIST)
-    head = "".join(f'<th scope="col" class="num" title="{esc(SDG_NAMES.get(n, ""))}">{sdg_badge(n)}</th>' for n in sdgs)
+    head = "".join(
+        f'<th scope="col" class="v26-sdg-col"><span class="v26-sdg v26-sdg-n" title="Verdensmål {n}: '
+        f'{esc(SDG_NAMES.get(n, ""))}" style="background:{SDG_COLORS.get(n, "#555")};color:'
+        f'{"#222" if n in SDG_TEXT_DARK else "#fff"}">{n}<span class="visually-hidden"> {esc(SDG_NAMES.get(n, ""))}'
+        f'</span></span></th>' for n in sdgs)
     body = []
     for goal in goals:
         page = rget(goal, "page", "")
@@ -773,19 +808,23 @@ def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
         cells = []
         for n in sdgs:
             if n in marks:
-                label = f"{rget(goal, 'title', '')} – verdensmål {n}"
-                mark = (f'<a href="{esc(link)}" aria-label="{esc(label)}">●</a>' if link
-                        else f'<span aria-label="{esc(label)}">●</span>')
-                cells.append(f'<td class="num">{mark}</td>')
+                style = f'background:{SDG_COLORS.get(n, "#555")};color:{"#222" if n in SDG_TEXT_DARK else "#fff"}'
+                label = f"Verdensmål {n}: {SDG_NAMES.get(n, '')}"
+                mark = (f'<a class="v26-sdg v26-sdg-n" href="{esc(link)}" style="{style}" title="{esc(label)}">{n}'
+                        f'<span class="v26-sdg-name"> {esc(SDG_NAMES.get(n, ""))}</span></a>' if link
+                        else f'<span class="v26-sdg v26-sdg-n" style="{style}">{n}<span class="v26-sdg-name"> '
+                             f'{esc(SDG_NAMES.get(n, ""))}</span></span>')
+                cells.append(f'<td class="v26-sdg-col v26-has">{mark}</td>')
             else:
-                cells.append('<td class="num"><span class="visually-hidden">nej</span></td>')
+                cells.append('<td class="v26-sdg-col v26-none"><span class="visually-hidden">nej</span></td>')
         title = esc(rget(goal, "title", ""))
         title = f'<a href="{esc(link)}">{title}</a>' if link else title
         body.append(f'<tr><th scope="row">Tema {esc(rget(goal, "theme", ""))}: {title}</th>{"".join(cells)}</tr>')
     note = rget(catalog, "sdg_note", "") or (
         "Visionen tager afsæt i ti af FN's verdensmål for visionen som helhed. Hvilke verdensmål det enkelte "
         "mål knyttes til, er bogens egen læsning, ikke visionens.")
-    markup = (f'{STYLE}<table class="v26-table v26-sdg-matrix"><caption class="visually-hidden">Mål og verdensmål'
+    legend = " ".join(sdg_badge(n) for n in sdgs)
+    markup = (f'{STYLE}<p class="v26-sdg-legend">{legend}</p><table class="v26-table v26-sdg-matrix"><caption class="visually-hidden">Mål og verdensmål'
               f'</caption><thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               f'<p class="v26-muted">{esc(note)}</p>')
     return Html(markup, f"Verdensmål: {len(goals)} mål")
