@@ -736,18 +736,23 @@ def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Htm
     return Html(markup, f"Scorekort: {len(rows)} mål")
 
 
+def glance_sentence(rows) -> str:
+    """"x af 20 mål er nået eller på rette vej, ..." from scorecard rows."""
+    counts = {c["status"]: c["count"] for c in status_counts(rows)}
+    good = counts.get("achieved", 0) + counts.get("on_track", 0)
+    some = counts.get("moderate", 0) + counts.get("limited", 0)
+    return (f"{good} af {len(rows)} mål er nået eller på rette vej, {some} går langsomt den rigtige vej, "
+            f"{counts.get('deterioration', 0)} går den forkerte vej, og {counts.get('not_assessable', 0)} "
+            "kan ikke vurderes med de tal, bogen har.")
+
+
 def at_a_glance(rows=None, catalog=None, loader=None, from_page: str = VISION_PAGE) -> Html:
     """The front page's answer: "x af 20 mål på rette vej ..." and a compact grid of the goals with
     their badges, each linking to its analysis."""
     rows = scorecard_rows(catalog, loader) if rows is None else rows
-    counts = {c["status"]: c["count"] for c in status_counts(rows)}
+    sentence = glance_sentence(rows)
+    good = sum(1 for r in rows if r["status"] in ("achieved", "on_track"))
     total = len(rows)
-    good = counts.get("achieved", 0) + counts.get("on_track", 0)
-    some = counts.get("moderate", 0) + counts.get("limited", 0)
-    bad = counts.get("deterioration", 0)
-    unknown = counts.get("not_assessable", 0)
-    sentence = (f"{good} af {total} mål er nået eller på rette vej, {some} går langsomt den rigtige vej, "
-                f"{bad} går den forkerte vej, og {unknown} kan ikke vurderes med de tal, bogen har.")
     cards = []
     for r in rows:
         link = _rel(r["page"], from_page) if r["page"] else ""
@@ -776,14 +781,15 @@ def status_counts(rows=None, catalog=None, loader=None) -> list[dict]:
 
 def status_summary(rows=None, catalog=None, loader=None) -> Html:
     """A short list: how many goals have each status (badge, count, the goals' titles)."""
-    counts = status_counts(rows, catalog, loader)
-    total = sum(c["count"] for c in counts)
+    rows = scorecard_rows(catalog, loader) if rows is None else rows
+    counts = status_counts(rows)
     items = []
     for c in counts:
         goals = f' <span class="v26-muted">({esc("; ".join(c["goals"]))})</span>' if c["goals"] else ""
         items.append(f"<li>{status_badge(c['status'], c['label'])} <strong>{c['count']}</strong> "
                      f"mål{goals}</li>")
-    markup = (f'{STYLE}<div class="v26-status-summary"><p><strong>Status for {total} mål i alt</strong></p>'
+    markup = (f'{STYLE}<div class="v26-status-summary"><p class="v26-glance-answer"><strong>Er Sorø på vej?</strong> '
+              f'{esc(glance_sentence(rows))}</p>'
               f'<ul style="list-style:none;padding-left:0">{"".join(items)}</ul></div>')
     return Html(markup, "Status: " + ", ".join(f"{c['label']} {c['count']}" for c in counts))
 
