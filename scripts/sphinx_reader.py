@@ -19,6 +19,8 @@ import re
 from pathlib import Path
 
 CHART_FILES = ("vision-charts.js", "vega-bundle.js")
+# Nothing on the site uses sphinx-design, and no code is shown, so nothing is copied.
+UNUSED_FILES = ("design-tabs.js", "sphinx-design.min.css", "copybutton.js", "copybutton.css", "clipboard.min.js")
 HEADER_CLASS = "v26-goal-header"
 
 # English theme text -> Danish, for attribute values and text nodes. Exact phrases only.
@@ -41,6 +43,9 @@ THEME_DA = {
     "Main": "Hovedindhold",
     "Page": "Side",
     "Download this page": "Hent denne side",
+    "Download denne side": "Hent denne side",
+    "Download kildefil": "Hent notesbogen (.ipynb)",
+    "Udskriv til PDF": "Udskriv eller gem som PDF",
     "Download source file": "Hent notesbogen",
     "Fullscreen mode": "Fuldskærm",
     "Print to PDF": "Udskriv til PDF",
@@ -58,14 +63,25 @@ THEME_DA = {
 MARKUP_DA = [
     (re.compile(r"(<p class=\"component-author\">\s*)(?:By|Ved)\s+"), r"\1Udgivet af "),
     (re.compile(r"©\s*Copyright\s+"), "© "),
+    # The sidebar's expand toggles have only an icon: give them a name (axe: summary-name).
+    (re.compile(r'<summary><span class="toctree-toggle" role="presentation">'),
+     '<summary aria-label="Vis eller skjul underpunkter"><span class="toctree-toggle" role="presentation">'),
 ]
 _FONTAWESOME = re.compile(r'<script[^>]*src="[^"]*fontawesome\.js[^"]*"[^>]*>\s*</script>\s*')
 _LINK_PRELOAD_FA = re.compile(r'<link[^>]*rel="preload"[^>]*fontawesome[^>]*>\s*')
+# The search index (100 kB) and its scripts are only needed on the search page itself.
+_SEARCH_SCRIPTS = re.compile(r'<script[^>]*src="[^"]*(?:searchindex\.js|searchtools\.js|language_data\.js)"[^>]*>\s*</script>\s*')
+# No favicon: say so, so the browser does not ask for /favicon.ico (a 404 in the console).
+_HEAD = re.compile(r"<head>")
 
 
-def translate_html(text: str) -> str:
-    """Danish theme strings, no fontawesome script; see the module docstring."""
+def translate_html(text: str, search_page: bool = False) -> str:
+    """Danish theme strings, no fontawesome script, search scripts only on the search page."""
     text = _FONTAWESOME.sub("", text)
+    if not search_page:
+        text = _SEARCH_SCRIPTS.sub("", text)
+    if 'rel="icon"' not in text:
+        text = _HEAD.sub('<head>\n<link rel="icon" href="data:,">', text, count=1)
     text = _LINK_PRELOAD_FA.sub("", text)
     for pattern, repl in MARKUP_DA:
         text = pattern.sub(repl, text)
@@ -83,12 +99,11 @@ def _has_chart(body: str) -> bool:
 
 
 def _drop_chart_scripts(app, pagename, templatename, context, doctree) -> None:
-    if _has_chart(context.get("body", "") or ""):
-        return
-    if "script_files" in context:
-        context["script_files"] = [
-            asset for asset in context["script_files"]
-            if not str(getattr(asset, "filename", asset) or "").endswith(CHART_FILES)]
+    drop = UNUSED_FILES + (() if _has_chart(context.get("body", "") or "") else CHART_FILES)
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key]
+                            if not str(getattr(asset, "filename", asset) or "").split("?")[0].endswith(drop)]
 
 
 def _is_header_cell(node) -> bool:
@@ -123,7 +138,7 @@ def _rewrite_output(app, exception) -> None:
     out = Path(app.outdir)
     for path in out.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        new = translate_html(text)
+        new = translate_html(text, search_page=path.name == "search.html")
         if new != text:
             path.write_text(new, encoding="utf-8")
     toggle = out / "_static" / "togglebutton.js"

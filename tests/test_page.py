@@ -193,7 +193,7 @@ def test_status_counts_and_summary():
     assert by["on_track"]["count"] == 2 and by["on_track"]["goals"] == ["A", "C"]
     assert by["achieved"]["count"] == 0 and sum(c["count"] for c in counts) == 3
     markup = page.status_summary(rows).html
-    assert "Status for 3 mål i alt" in markup and "På rette vej" in markup and "(A; C)" in markup
+    assert "2 af 3 mål er nået eller på rette vej" in markup and "På rette vej" in markup and "(A; C)" in markup
 
 
 def _map_data():

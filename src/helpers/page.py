@@ -43,7 +43,8 @@ SDG_COLORS = {
     3: "#4C9F38", 4: "#C5192D", 7: "#FCC30B", 8: "#A21942", 9: "#FD6925", 11: "#FD9D24",
     12: "#BF8B2E", 13: "#3F7E44", 15: "#56C02B", 17: "#19486A",
 }
-SDG_TEXT_DARK = {7, 11}  # light backgrounds: dark text for contrast
+# Text on an SDG colour: white or near-black, whichever contrasts more (WCAG >= 4.5:1 for all ten).
+SDG_TEXT_DARK = {3, 7, 9, 11, 12, 15}
 
 STATUS_STYLE = {  # background, text colour, symbol (status is never told by colour alone)
     "achieved": ("#1b7837", "#ffffff", "✔"),
@@ -156,7 +157,7 @@ def status_badge(status: str, label: str | None = None) -> str:
 
 def sdg_badge(number: int, href: str | None = None) -> str:
     n = int(number)
-    fg = "#222" if n in SDG_TEXT_DARK else "#fff"
+    fg = "#111" if n in SDG_TEXT_DARK else "#fff"
     title = f"Verdensmål {n}: {SDG_NAMES.get(n, '')}"
     inner = f"{n} {esc(SDG_NAMES.get(n, ''))}"
     tag = "a" if href else "span"
@@ -804,7 +805,7 @@ def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
     head = "".join(
         f'<th scope="col" class="v26-sdg-col"><span class="v26-sdg v26-sdg-n" title="Verdensmål {n}: '
         f'{esc(SDG_NAMES.get(n, ""))}" style="background:{SDG_COLORS.get(n, "#555")};color:'
-        f'{"#222" if n in SDG_TEXT_DARK else "#fff"}">{n}<span class="visually-hidden"> {esc(SDG_NAMES.get(n, ""))}'
+        f'{"#111" if n in SDG_TEXT_DARK else "#fff"}">{n}<span class="visually-hidden"> {esc(SDG_NAMES.get(n, ""))}'
         f'</span></span></th>' for n in sdgs)
     body = []
     for goal in goals:
@@ -814,7 +815,7 @@ def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
         cells = []
         for n in sdgs:
             if n in marks:
-                style = f'background:{SDG_COLORS.get(n, "#555")};color:{"#222" if n in SDG_TEXT_DARK else "#fff"}'
+                style = f'background:{SDG_COLORS.get(n, "#555")};color:{"#111" if n in SDG_TEXT_DARK else "#fff"}'
                 label = f"Verdensmål {n}: {SDG_NAMES.get(n, '')}"
                 mark = (f'<a class="v26-sdg v26-sdg-n" href="{esc(link)}" style="{style}" title="{esc(label)}">{n}'
                         f'<span class="v26-sdg-name"> {esc(SDG_NAMES.get(n, ""))}</span></a>' if link

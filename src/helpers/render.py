@@ -49,11 +49,14 @@ class RenderError(ValueError):
 
 # Chart text of at least 11 px at any width (charts follow their column's width, so nothing is
 # scaled down): defaults merged into every spec's config; a chart's own settings win.
+# Vega's own ARIA labels are English ("X-axis for a time scale with values from ..."); the chart
+# element carries the Danish description instead (aria-describedby), so they are switched off.
 READABLE_CONFIG = {
-    "axis": {"labelFontSize": 12, "titleFontSize": 12},
-    "legend": {"labelFontSize": 12, "titleFontSize": 12},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "aria": False},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "aria": False},
+    "mark": {"aria": False},
     "header": {"labelFontSize": 12, "titleFontSize": 12},
-    "title": {"fontSize": 15, "subtitleFontSize": 12},
+    "title": {"fontSize": 15, "subtitleFontSize": 12, "aria": False},
     "text": {"fontSize": 12},
 }
 
