@@ -83,6 +83,11 @@
       function (res) {
         views[id] = res.view;
         el.setAttribute("data-vision-state", "done");
+        // The actions menu ("..."): an icon-only summary needs a name (axe: summary-name).
+        var summary = el.querySelector(".vega-embed details > summary");
+        if (summary) {
+          summary.setAttribute("aria-label", "Gem diagrammet som billede (PNG eller SVG)");
+        }
         try {
           addViewControls(el, id, spec, res.view);
         } catch (err) {

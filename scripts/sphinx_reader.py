@@ -20,6 +20,7 @@ from pathlib import Path
 
 CHART_FILES = ("vision-charts.js", "vega-bundle.js")
 # Nothing on the site uses sphinx-design, and no code is shown, so nothing is copied.
+TOOL_PAGE_DROP = ("togglebutton.js", "togglebutton.css", "sphinx_highlight.js")
 UNUSED_FILES = ("design-tabs.js", "sphinx-design.min.css", "copybutton.js", "copybutton.css", "clipboard.min.js")
 HEADER_CLASS = "v26-goal-header"
 
@@ -98,12 +99,22 @@ def _has_chart(body: str) -> bool:
     return 'class="vision-chart"' in body
 
 
+def _dropped(asset, drop, pagename) -> bool:
+    name = str(getattr(asset, "filename", asset) or "").split("?")[0]
+    base = name.rsplit("/", 1)[-1]
+    return name.endswith(drop) or (pagename in ("search", "genindex") and base.startswith("mystnb."))
+
+
 def _drop_chart_scripts(app, pagename, templatename, context, doctree) -> None:
-    drop = UNUSED_FILES + (() if _has_chart(context.get("body", "") or "") else CHART_FILES)
+    body = context.get("body", "") or ""
+    drop = UNUSED_FILES + (() if _has_chart(body) else CHART_FILES)
+    if 'class="highlight' not in body:  # code highlighting only where code is shown (the analysts' page)
+        drop += ("pygments.css",)
+    if pagename in ("search", "genindex"):  # no notebook output, no toggles, nothing to highlight
+        drop += TOOL_PAGE_DROP
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [asset for asset in context[key]
-                            if not str(getattr(asset, "filename", asset) or "").split("?")[0].endswith(drop)]
+            context[key] = [asset for asset in context[key] if not _dropped(asset, drop, pagename)]
 
 
 def _is_header_cell(node) -> bool:

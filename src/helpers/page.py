@@ -595,7 +595,7 @@ def sources_block(indicator_ids, datas: dict | None = None, max_quotes: int = 3)
         caveats = rget(record, "caveats", []) or []
         if caveats:
             lines.append("<li>Forbehold:<ul>" + "".join(f"<li>{esc(c)}</li>" for c in caveats) + "</ul></li>")
-        items.append(f"<li><strong>{esc(title)}</strong> <span class=\"v26-muted\">({esc(indicator_id)})</span>"
+        items.append(f"<li><strong>{esc(title)}</strong> <code class=\"v26-id\">{esc(indicator_id)}</code>"
                      f"<ul>{''.join(lines) or '<li>Ingen kilder registreret.</li>'}</ul></li>")
     markup = f'{STYLE}<details class="v26-sources"><summary>Kilder</summary><ul>{"".join(items)}</ul></details>'
     return Html(markup, "Kilder")
@@ -646,7 +646,7 @@ def missing_block(goal_id: str, catalog=None, loader=None) -> Html:
     for item in items:
         live = (f" <em>Kan udfyldes fra:</em> {item['live'].rstrip('.')}." if item["live"]
                 else " Ingen kendt løbende kilde.")
-        lis.append(f"<li><strong>{esc(item['title'])}</strong> <span class=\"v26-muted\">({esc(item['id'])})</span>: "
+        lis.append(f"<li><strong>{esc(item['title'])}</strong> <code class=\"v26-id\">{esc(item['id'])}</code>: "
                    f"{esc(item['why'])}{live}</li>")
     markup = (f'{STYLE}<div class="v26-box v26-missing" style="border-left-color:#999"><p><strong>Det mangler vi tal '
               f"for</strong></p><ul>{''.join(lis)}</ul></div>")

@@ -85,11 +85,11 @@ def test_page_loads_cleanly_and_draws_every_chart(page_watch, site_url, name):
     assert loaded == (charts > 0), f"{name}: {charts} charts, chart scripts loaded: {loaded}"
 
 
-def flip_first_binding(page) -> tuple[str, object, object]:
-    """Change the first bound input under a chart; returns (signal, before, after)."""
+def flip_first_binding(page, chart_id: str | None = None) -> tuple[str, object, object]:
+    """Change the first bound input under a chart (or under `chart_id`); returns (signal, before, after)."""
     return page.evaluate(
-        """async () => {
-            const el = Array.from(document.querySelectorAll('.vision-chart'))
+        """async (chartId) => {
+            const el = chartId ? document.getElementById(chartId) : Array.from(document.querySelectorAll('.vision-chart'))
                 .find(e => e.querySelector('.vega-bindings [name]'));
             if (!el) throw new Error('no bound input under a chart');
             const input = el.querySelector('.vega-bindings [name]');
@@ -114,7 +114,8 @@ def flip_first_binding(page) -> tuple[str, object, object]:
             }
             await view.runAsync();
             return [name, before, view.signal(name)];
-        }"""
+        }""",
+        chart_id,
     )
 
 
@@ -154,7 +155,7 @@ def test_injected_binding_changes_the_signal(page_watch, site_url):
     """The site's embed path (visionEmbed -> vegaEmbed) wires bound inputs to signals."""
     page = open_page(page_watch, site_url, START_PAGE)
     inject_chart(page, INJECTED)
-    signal, before, after = flip_first_binding(page)
+    signal, before, after = flip_first_binding(page, "vc-testinjected00")
     assert signal == "aar"
     assert before == 2020 and after == 2030
     assert not page_watch.problems(), page_watch.problems()
