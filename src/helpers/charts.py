@@ -123,6 +123,7 @@ class Prepared:
     has_per_1000: bool = False
     decimals: int = 1
     unit: str = ""
+    targets_only: bool = False
 
 
 def _select_areas(frame: pd.DataFrame, record, areas) -> pd.DataFrame:
@@ -231,8 +232,14 @@ def prepare(data, areas=None, population=None) -> Prepared:
     frame = _record_unit_rows(_select_areas(frame, record, areas), record)
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame = frame[values.notna()]
-    if "note" in frame:  # a target is drawn as a target line or marker, never as a data point or bar
-        frame = frame[~frame["note"].fillna("").astype(str).map(is_target_row)]
+    # A target is drawn as a target line or marker, never as a data point or bar: target rows are
+    # left out, unless the indicator is nothing but targets (then they are drawn as target markers).
+    targets_only = False
+    if "note" in frame and len(frame):
+        is_target = frame["note"].fillna("").astype(str).map(is_target_row)
+        targets_only = bool(is_target.all())
+        if not targets_only:
+            frame = frame[~is_target]
     if frame.empty:
         return Prepared("empty", frame, pd.DataFrame(), unit=unit)
 
@@ -242,6 +249,8 @@ def prepare(data, areas=None, population=None) -> Prepared:
         mode, rows = "bar", _latest_per_area(frame)
     else:
         mode, rows = "line", _dedupe(timed)
+    if targets_only:  # one marker per target; goals get no time axis
+        mode, rows = "bar", _latest_per_area(frame)
 
     rows = rows.sort_values(["area_code", "period_start", "period", "sex", "age", "origin"], kind="stable")
     labels = _area_labels(rows)
@@ -286,7 +295,7 @@ def prepare(data, areas=None, population=None) -> Prepared:
     ages = sorted(plot["alder"].unique(), key=lambda s: (s != "i alt", s))
     order = [labels[c] for c in codes]
     return Prepared(mode, rows, plot, labels, order, A.colors_for(codes), sexes, ages,
-                    has_per_1000, decimals, unit)
+                    has_per_1000, decimals, unit, targets_only)
 
 
 def _latest_per_area(frame: pd.DataFrame) -> pd.DataFrame:
@@ -556,6 +565,16 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
                color=color, tooltip=tooltip)
     if multi:
         enc["yOffset"] = alt.YOffset("gruppe:N", title="Gruppe")
+    if prep.targets_only:  # goals, not measurements: a target marker with its label, no bar
+        enc["x"] = alt.X("vaerdi:Q", title=f"Mål ({x_title})", axis=alt.Axis(format=",~f"), scale=alt.Scale(zero=True))
+        marks = base.mark_point(shape="diamond", filled=True, size=180, color="#333").encode(
+            **{k: v for k, v in enc.items() if k != "color"})
+        labels = base.transform_calculate(maal="'Mål ' + datum.periode + ': ' + format(datum.vaerdi, '" + fmt + "')").mark_text(
+            align="left", dx=10, color="#222", fontSize=FONT).encode(
+            y=y, x=alt.X("vaerdi:Q"), text="maal:N", **({"yOffset": alt.YOffset("gruppe:N")} if multi else {}))
+        rows = len(prep.order) * (len(plot) // max(1, len(prep.order)) if multi else 1)
+        chart = alt.layer(marks, labels).properties(width=WIDTH, height=max(60, 28 * max(rows, len(prep.order))))
+        return chart.properties(title=alt.Title(title, anchor="start")) if title else chart
     bars = base.mark_bar().encode(
         **enc,
         stroke=alt.condition("datum.fremhaev === 'ja'", alt.value("#222"), alt.value(None)),
