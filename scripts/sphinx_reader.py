@@ -143,6 +143,28 @@ def _header_first(app, doctree, docname) -> None:
         return
 
 
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="da">
+<head>
+<meta charset="utf-8">
+<title>Vision 2026 i tal</title>
+<link rel="icon" href="data:,">
+<meta http-equiv="Refresh" content="0; url={target}">
+</head>
+<body><p>Bogen begynder på <a href="{target}">forsiden</a>.</p></body>
+</html>
+"""
+
+
+def _complete_redirect(path: Path) -> None:
+    """Jupyter Book's index.html is a bare refresh tag: give it a language and a title (axe)."""
+    if not path.exists():
+        return
+    match = re.fullmatch(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)"\s*/>\s*', path.read_text(encoding="utf-8"))
+    if match:
+        path.write_text(REDIRECT_PAGE.format(target=match.group(1)), encoding="utf-8")
+
+
 def _rewrite_output(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -152,6 +174,7 @@ def _rewrite_output(app, exception) -> None:
         new = translate_html(text, search_page=path.name == "search.html")
         if new != text:
             path.write_text(new, encoding="utf-8")
+    _complete_redirect(out / "index.html")
     toggle = out / "_static" / "togglebutton.js"
     if toggle.exists():
         text = toggle.read_text(encoding="utf-8")
@@ -163,5 +186,5 @@ def _rewrite_output(app, exception) -> None:
 def setup(app):
     app.connect("doctree-read", lambda app, doctree: _header_first(app, doctree, app.env.docname))
     app.connect("html-page-context", _drop_chart_scripts, priority=900)
-    app.connect("build-finished", _rewrite_output)
+    app.connect("build-finished", _rewrite_output, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
