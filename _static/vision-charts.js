@@ -107,11 +107,183 @@
       function (res) {
         views[id] = res.view;
         el.setAttribute("data-vision-state", "done");
+        // The actions menu ("..."): an icon-only summary needs a name (axe: summary-name).
+        var summary = el.querySelector(".vega-embed details > summary");
+        if (summary) {
+          summary.setAttribute("aria-label", "Gem diagrammet som billede (PNG eller SVG)");
+        }
+        try {
+          addViewControls(el, id, spec, res.view);
+        } catch (err) {
+          console.error("vision-charts: links for " + id + ": " + err);
+        }
       },
       function (err) {
         showError(el, id, String(err && err.message ? err.message : err));
       }
     );
+  }
+
+  // ---- Links to a view: the bound controls (and the highlighted areas) of one chart go into
+  // the page URL's hash, "#vc-<id>?fra_aar=2015&til_aar=2024&visning=...&omraade=Sorø|Slagelse";
+  // opening that URL restores them. "Kopiér link" copies the URL; legend entries also get
+  // keyboard-operable buttons ("Fremhæv").
+  var AREA_PARAM = "omraade_valg";
+
+  function boundParams(spec) {
+    var names = [];
+    (spec.params || []).forEach(function (p) {
+      if (p && p.bind && p.bind !== "legend" && !p.select) names.push(p.name);
+    });
+    return names;
+  }
+
+  function areaParam(spec) {
+    var found = null;
+    function walk(node) {
+      if (!node || typeof node !== "object" || found) return;
+      (node.params || []).forEach(function (p) {
+        if (p && p.name === AREA_PARAM) found = { views: p.views || [] };
+      });
+      (node.layer || []).forEach(walk);
+    }
+    walk(spec);
+    return found;
+  }
+
+  function selectedAreas(view) {
+    try {
+      return (view.data(AREA_PARAM + "_store") || []).map(function (t) { return t.values[0]; });
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function setAreas(view, area, names) {
+    var unit = area.views && area.views.length ? area.views[0] : "";
+    var tuples = names.map(function (n) {
+      return { unit: unit, fields: [{ type: "E", field: "omraade" }], values: [n] };
+    });
+    view.data(AREA_PARAM + "_store", tuples);
+    return view.runAsync();
+  }
+
+  function stateOf(id, spec, view) {
+    var parts = [];
+    boundParams(spec).forEach(function (name) {
+      parts.push(encodeURIComponent(name) + "=" + encodeURIComponent(String(view.signal(name))));
+    });
+    if (areaParam(spec)) {
+      var names = selectedAreas(view);
+      if (names.length) parts.push("omraade=" + encodeURIComponent(names.join("|")));
+    }
+    return "#" + id + (parts.length ? "?" + parts.join("&") : "");
+  }
+
+  function restore(id, spec, view) {
+    var hash = decodeURIComponent(w.location.hash || "");
+    if (hash.indexOf("#" + id) !== 0) return Promise.resolve(false);
+    var query = (w.location.hash.split("?")[1] || "");
+    var params = boundParams(spec);
+    var areas = null;
+    query.split("&").forEach(function (pair) {
+      if (!pair) return;
+      var kv = pair.split("=");
+      var name = decodeURIComponent(kv[0]);
+      var value = decodeURIComponent(kv.slice(1).join("="));
+      if (name === "omraade") {
+        areas = value ? value.split("|") : [];
+      } else if (params.indexOf(name) >= 0) {
+        var current = view.signal(name);
+        view.signal(name, typeof current === "number" ? Number(value) : value);
+      }
+    });
+    var area = areaParam(spec);
+    var done = area && areas ? setAreas(view, area, areas) : view.runAsync();
+    return done.then(function () {
+      var el = document.getElementById(id);
+      if (el && el.scrollIntoView) el.scrollIntoView();
+      return true;
+    });
+  }
+
+  function addViewControls(el, id, spec, view) {
+    var params = boundParams(spec);
+    var area = areaParam(spec);
+    if (!params.length && !area) return;
+    var bar = document.createElement("div");
+    bar.className = "vision-chart-tools";
+    if (area) {
+      var names = [];
+      try { names = view.scale("color").domain(); } catch (e) { names = []; }
+      if (names.length > 1) {
+        var group = document.createElement("div");
+        group.className = "vision-legend-buttons";
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", "Fremhæv områder");
+        var label = document.createElement("span");
+        label.className = "vision-legend-label";
+        label.textContent = "Fremhæv: ";
+        group.appendChild(label);
+        names.forEach(function (n) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "vision-legend-button";
+          b.textContent = n;
+          b.setAttribute("aria-pressed", "false");
+          b.addEventListener("click", function (ev) {
+            var chosen = selectedAreas(view);
+            var at = chosen.indexOf(n);
+            if (ev.shiftKey || ev.ctrlKey || ev.metaKey) {
+              if (at >= 0) chosen.splice(at, 1); else chosen.push(n);
+            } else {
+              chosen = at >= 0 && chosen.length === 1 ? [] : [n];
+            }
+            setAreas(view, area, chosen);
+          });
+          group.appendChild(b);
+        });
+        bar.appendChild(group);
+        var sync = function () {
+          var chosen = selectedAreas(view);
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) {
+            b.setAttribute("aria-pressed", chosen.indexOf(b.textContent) >= 0 ? "true" : "false");
+          });
+        };
+        try { view.addDataListener(AREA_PARAM + "_store", sync); } catch (e) { /* no store */ }
+      }
+    }
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "vision-copy-link";
+    copy.textContent = "Kopiér link";
+    var status = document.createElement("span");
+    status.className = "vision-copy-status";
+    status.setAttribute("role", "status");
+    copy.addEventListener("click", function () {
+      var hash = stateOf(id, spec, view);
+      if (w.history && w.history.replaceState) w.history.replaceState(null, "", hash);
+      else w.location.hash = hash;
+      var url = w.location.href;
+      var ok = function () { status.textContent = "Linket til denne visning er kopieret."; };
+      var fail = function () { status.textContent = "Linket til denne visning står nu i adresselinjen."; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(url).then(ok, fail);
+      } else {
+        fail();
+      }
+    });
+    bar.appendChild(copy);
+    bar.appendChild(status);
+    el.appendChild(bar);
+    var remember = function () {
+      if (w.history && w.history.replaceState) w.history.replaceState(null, "", stateOf(id, spec, view));
+    };
+    params.forEach(function (name) { view.addSignalListener(name, remember); });
+    if (area) {
+      try { view.addDataListener(AREA_PARAM + "_store", remember); } catch (e) { /* no store */ }
+    }
+    restore(id, spec, view).then(function (r) { if (r) el.setAttribute("data-vision-restored", "1"); });
   }
 
   function ready() {

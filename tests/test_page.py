@@ -42,7 +42,7 @@ DATA = Data(RECORD, ROWS)
 
 
 def csv_from_block(markup: str) -> pd.DataFrame:
-    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="pop.csv"', markup)
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="[a-z0-9-]+(?<!-excel)\.csv"', markup)
     assert m, "no CSV data link"
     return pd.read_csv(io.StringIO(base64.b64decode(m.group(1)).decode("utf-8")), dtype=str, keep_default_na=False)
 
@@ -133,6 +133,18 @@ def test_goal_header_links_back():
                         "source_ref": "Vision 2026, tema 2"}], {}, [{"number": 2, "title": "Lokalsamfund"}])
     markup = page.goal_header("g", catalog=catalog).html
     assert 'href="../../intro.html"' in markup and "Verdensmål" in markup and "Retning: op" in markup
+    # no headline indicator: the verdict still says so, first
+    assert markup.index("v26-verdict") < markup.index("Flere skal bo her.") and "Kan ikke vurderes" in markup
+
+
+def test_goal_header_verdict_first_with_number_period_and_source():
+    catalog = Catalog([{"id": "g", "theme": 2, "title": "Øget bosætning", "summary": "Flere skal bo her.",
+                        "target_text": "Retning: op", "indicators": ["pop"], "page": "chapters/t/g"}],
+                      {"pop": RECORD}, [{"number": 2, "title": "Lokalsamfund"}])
+    markup = page.goal_header("g", catalog=catalog, loader=lambda i: DATA).html
+    verdict = markup[markup.index("v26-verdict"):markup.index("Flere skal bo her.")]
+    assert "29.834 personer" in verdict and "Er Sorø på vej?" in verdict and "Kilde:" in verdict
+    assert "Begrænset fremskridt" in verdict and "Kun lidt" in verdict
 
 
 def test_scorecard_and_matrix_from_fixture():
@@ -144,7 +156,7 @@ def test_scorecard_and_matrix_from_fixture():
     assert "29.834 personer" in markup and 'href="chapters/tema2-lokalsamfund/g.html"' in markup
     assert "Begrænset fremskridt" in markup and "<script>" in markup
     matrix = page.sdg_matrix(catalog=catalog, from_page="chapters/oversigt").html
-    assert matrix.count("●") == 2 and 'href="tema2-lokalsamfund/g.html"' in matrix
+    assert matrix.count('class="v26-sdg-col v26-has"') == 2 and 'href="tema2-lokalsamfund/g.html"' in matrix
     assert "bogens egen læsning" in matrix
 
 
@@ -181,7 +193,7 @@ def test_status_counts_and_summary():
     assert by["on_track"]["count"] == 2 and by["on_track"]["goals"] == ["A", "C"]
     assert by["achieved"]["count"] == 0 and sum(c["count"] for c in counts) == 3
     markup = page.status_summary(rows).html
-    assert "Status for 3 mål i alt" in markup and "På rette vej" in markup and "(A; C)" in markup
+    assert "2 af 3 mål er nået eller på rette vej" in markup and "På rette vej" in markup and "(A; C)" in markup
 
 
 def _map_data():
@@ -205,7 +217,7 @@ def test_map_block_csv_attribution_and_missing():
     markup = page.map_block("pop", "2023", data=_map_data()).html
     assert "Geodatastyrelsen &amp; Danske Kommuner (DAGI)" in markup
     assert "ingen data" in markup and "Stevns" in markup and "16 af 17" in markup
-    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="pop-2023.csv"', markup)
+    m = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)" download="[a-z0-9-]+-2023\.csv"', markup)
     csv = pd.read_csv(io.StringIO(base64.b64decode(m.group(1)).decode("utf-8")), dtype=str, keep_default_na=False)
     assert len(csv) == 16 and "source_url" in csv and "quote" in csv
     assert page.map_block("pop", "2023", data=_map_data()).html == markup  # deterministic
@@ -218,3 +230,18 @@ def test_map_sources_only_map_rows(monkeypatch):
     markup = page.map_sources([("pop", "2023")]).html
     assert "holbaek.dk" not in markup and "Folketal 7<" not in markup
     assert "<q>Folketal 1011</q>" in markup  # Sorø's row (listed first) is quoted
+
+
+def test_excel_csv_is_danish_and_has_the_same_rows():
+    data = _data() if "_data" in globals() else None
+    rows = pd.DataFrame({"indicator_id": ["x", "x"], "area_code": ["340", "000"], "area_name": ["Sorø", "Hele landet"],
+                         "period": ["2024", "2024"], "value": [3.5, 1234.25], "publisher": ["P", "P"],
+                         "note": ["An English note", ""], "retrieved": ["2026-03-01", ""]})
+    text = page.excel_csv_text(rows)
+    assert text.startswith("\ufeff")
+    lines = text[1:].split("\r\n")
+    assert lines[0].split(";")[:3] == ["Indikator", "Områdekode", "Område"]
+    assert "3,5" in lines[1].split(";") and "1234,25" in lines[2].split(";")
+    assert "An English note" in lines[1]  # the harvest note stays, under a header saying it is English
+    assert len([l for l in lines if l]) == 3 == len(page.csv_text(rows).strip().split("\n"))
+    assert "2026-03-01" in lines[1]

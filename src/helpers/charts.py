@@ -23,9 +23,14 @@ import altair as alt
 import pandas as pd
 
 from helpers import areas as A
-from helpers.progress import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_projection, record_of, rget
+from helpers.notes import reader_note
+from helpers.fmt import fmt_number, fmt_value, human_period, source_text, unit_label
+from helpers.progress import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_projection, is_target_row, record_of, rget
 
-WIDTH = 620
+# Charts follow the width of their column ("container"): no fixed 620 px scaled down on a phone.
+WIDTH = "container"
+MIN_SLIDER_PERIODS = 5   # a period slider only when the chart has at least this many periods
+FONT = 12                # chart text in px, at any width (>= 11)
 DEFAULT_SPAN = 25
 SIZE_RATIO_FOR_INDEX = 20
 HEIGHT = 320
@@ -44,18 +49,13 @@ P_AGE = "alder_valg"
 ATTRIBUTION = "Kommunegrænser: Geodatastyrelsen & Danske Kommuner (DAGI)"
 
 POPULATION_ID = "population_total"
-UNIT_LABELS = {"pct": "%", "pct.": "%", "procent": "%"}
+
 
 # Columns of the snapshot that travel with the chart rows (CSV download, tooltips).
 PROVENANCE = ["publisher", "table", "source_url", "quote", "note", "retrieved", "origin"]
 
 
 # ------------------------------------------------------------------ helpers
-def unit_label(unit: str) -> str:
-    unit = str(unit or "")
-    return UNIT_LABELS.get(unit.lower(), unit)
-
-
 RANK_AXIS_TITLE = "Placering (nr. 1 er bedst)"
 
 
@@ -123,6 +123,7 @@ class Prepared:
     has_per_1000: bool = False
     decimals: int = 1
     unit: str = ""
+    targets_only: bool = False
 
 
 def _select_areas(frame: pd.DataFrame, record, areas) -> pd.DataFrame:
@@ -232,6 +233,14 @@ def prepare(data, areas=None, population=None) -> Prepared:
     frame = _record_unit_rows(_select_areas(frame, record, areas), record)
     values = pd.to_numeric(frame["value"], errors="coerce")
     frame = frame[values.notna()]
+    # A target is drawn as a target line or marker, never as a data point or bar: target rows are
+    # left out, unless the indicator is nothing but targets (then they are drawn as target markers).
+    targets_only = False
+    if "note" in frame and len(frame):
+        is_target = frame["note"].fillna("").astype(str).map(is_target_row)
+        targets_only = bool(is_target.all())
+        if not targets_only:
+            frame = frame[~is_target]
     if frame.empty:
         return Prepared("empty", frame, pd.DataFrame(), unit=unit)
 
@@ -241,6 +250,8 @@ def prepare(data, areas=None, population=None) -> Prepared:
         mode, rows = "bar", _latest_per_area(frame)
     else:
         mode, rows = "line", _dedupe(timed)
+    if targets_only:  # one marker per target; goals get no time axis
+        mode, rows = "bar", _latest_per_area(frame)
 
     rows = rows.sort_values(["area_code", "period_start", "period", "sex", "age", "origin"], kind="stable")
     labels = _area_labels(rows)
@@ -257,11 +268,15 @@ def prepare(data, areas=None, population=None) -> Prepared:
         "enhed": [unit_label(u) for u in rows["unit"].astype(str)] if "unit" in rows else unit,
         "koen": rows["sex"].astype(str).values if "sex" in rows else "i alt",
         "alder": rows["age"].astype(str).values if "age" in rows else "i alt",
-        "kilde": [_source_text(p, t) for p, t in zip(rows["publisher"], rows["table"])],
-        "note": rows["note"].fillna("").astype(str).values if "note" in rows else "",
+        "kilde": [source_text(p, t, k, v) for p, t, k, v in zip(
+            rows["publisher"], rows["table"], rows["source_kind"] if "source_kind" in rows else [""] * len(rows),
+            rows["via"] if "via" in rows else [""] * len(rows))],
+        # Tooltips show Danish notes only (helpers.notes); the harvest's English notes stay in the data.
+        "note": [reader_note(n, d) for n, d in zip(rows["note"] if "note" in rows else [""] * len(rows),
+                                                    rows["note_da"] if "note_da" in rows else [None] * len(rows))],
         "fremskrivning": rows["note"].fillna("").astype(str).map(is_projection).values if "note" in rows else False,
     })
-    plot["periode"] = plot["periode"].replace("", "uden dato")
+    plot["periode"] = [human_period(p) for p in plot["periode"]]
     plot["aar"] = [int(s[:4]) if s[:4].isdigit() else None for s in plot["start"]]
     plot["ts"] = [int(s.replace("-", "")) if len(s) == 10 else None for s in plot["start"]]
 
@@ -281,7 +296,7 @@ def prepare(data, areas=None, population=None) -> Prepared:
     ages = sorted(plot["alder"].unique(), key=lambda s: (s != "i alt", s))
     order = [labels[c] for c in codes]
     return Prepared(mode, rows, plot, labels, order, A.colors_for(codes), sexes, ages,
-                    has_per_1000, decimals, unit)
+                    has_per_1000, decimals, unit, targets_only)
 
 
 def _latest_per_area(frame: pd.DataFrame) -> pd.DataFrame:
@@ -328,7 +343,6 @@ def _target_frame(record, prep: Prepared) -> pd.DataFrame | None:
         target_value = float(soro.sort_values("ts")["vaerdi"].iloc[0]) * (1 + float(value) / 100.0)
     else:
         return None
-    from helpers.page import fmt_number
     unit = prep.unit
     label = f"Mål {int(year)}: {fmt_number(target_value, prep.decimals)}{' ' + unit if unit else ''}"
     return pd.DataFrame({"start": [f"{int(year)}-01-01"], "vist": [target_value], "etiket": [label],
@@ -361,15 +375,20 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
         keep.append("type")
     plot = plot[keep]
 
-    years = [int(y) for y in plot["aar"]]
+    years = sorted({int(y) for y in plot["aar"]})
     y0, y1 = min(years), max(years)
-    # Long histories (censuses back to 1787) would squash the recent years: the slider starts at
-    # most DEFAULT_SPAN years back; the reader can drag it to the first year.
+    # Long histories (censuses back to 1787) would squash the recent years: the shown period starts
+    # at most DEFAULT_SPAN years back. The sliders span the chart's own years and appear only when
+    # there are at least MIN_SLIDER_PERIODS of them; crossed thumbs still show the years between
+    # them (min/max), so no slider position empties the chart.
     first = max(y0, y1 - DEFAULT_SPAN)
-    params = [
-        alt.param(name=P_FROM, value=first, bind=alt.binding_range(min=y0, max=y1, step=1, name="Fra år ")),
-        alt.param(name=P_TO, value=y1, bind=alt.binding_range(min=y0, max=y1, step=1, name="Til år ")),
-    ]
+    if len(years) >= MIN_SLIDER_PERIODS:
+        params = [
+            alt.param(name=P_FROM, value=first, bind=alt.binding_range(min=y0, max=y1, step=1, name="Fra år ")),
+            alt.param(name=P_TO, value=y1, bind=alt.binding_range(min=y0, max=y1, step=1, name="Til år ")),
+        ]
+    else:
+        params = [alt.param(name=P_FROM, value=y0), alt.param(name=P_TO, value=y1)]
     options = [MEASURE_LEVEL]
     rank = is_rank(prep.unit)
     if measure_options and not rank:
@@ -387,19 +406,25 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
                                 bind=alt.binding_select(options=prep.ages, name="Alder ")))
 
     group = ["omraade"] + (["koen"] if multi_sex else []) + (["alder"] if multi_age else [])
-    base = alt.Chart(plot).transform_filter(f"datum.aar >= {P_FROM} && datum.aar <= {P_TO}")
+    base = alt.Chart(plot).transform_filter(
+        f"datum.aar >= min({P_FROM}, {P_TO}) && datum.aar <= max({P_FROM}, {P_TO})")
     if multi_sex:
         base = base.transform_filter(f"datum.koen === {P_SEX}")
     if multi_age:
         base = base.transform_filter(f"datum.alder === {P_AGE}")
     if len(options) > 1:
+        # One common base period for every shown area: the first period in the chosen range for
+        # which every area has a value (the latest of the areas' first periods), so index 100
+        # means the same period on every line. The axis title names it.
         base = (base
-                .transform_joinaggregate(basis_ts="min(ts)", groupby=group)
-                .transform_calculate(basis_kand="datum.ts === datum.basis_ts ? datum.vaerdi : null")
+                .transform_joinaggregate(forste_ts="min(ts)", groupby=group)
+                .transform_joinaggregate(basis_ts="max(forste_ts)")
+                .transform_calculate(basis_kand="datum.ts === datum.basis_ts ? datum.vaerdi : null",
+                                     basis_periode="datum.ts === datum.basis_ts ? datum.periode : ''")
                 .transform_joinaggregate(basis="max(basis_kand)", groupby=group)
                 .transform_calculate(vist=(
                     f"{P_MEASURE} === '{MEASURE_INDEX}' ? "
-                    f"(datum.basis > 0 ? datum.vaerdi / datum.basis * 100 : null) : "
+                    f"(datum.basis > 0 && datum.ts >= datum.basis_ts ? datum.vaerdi / datum.basis * 100 : null) : "
                     + (f"{P_MEASURE} === '{MEASURE_PER_1000}' ? datum.pr1000 : " if prep.has_per_1000 else "")
                     + "datum.vaerdi")))
     else:
@@ -409,9 +434,10 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
     area_sel = alt.selection_point(name=P_AREA, fields=["omraade"], bind="legend")
     color = alt.Color("omraade:N", title="Område",
                       scale=alt.Scale(domain=prep.order, range=prep.colors),
-                      legend=alt.Legend(orient="bottom", columns=4, symbolType="stroke", symbolStrokeWidth=3))
+                      legend=alt.Legend(orient="bottom", columns=alt.ExprRef("width < 420 ? 2 : 4"), symbolType="stroke",
+                                        symbolStrokeWidth=3, labelLimit=160))
     # Short spans: one tick per year, so a year label is never repeated ("2015 2015 2016").
-    ticks = alt.TimeIntervalStep(interval="year", step=1) if y1 - y0 < 8 else 8
+    ticks = alt.TimeIntervalStep(interval="year", step=1) if y1 - y0 < 6 else 6
     x = alt.X("start:T", title=None, axis=alt.Axis(format="%Y", labelAngle=0, tickCount=ticks))
     y_title = RANK_AXIS_TITLE if rank else (prep.unit or "Værdi")
     # An axis title cannot follow a parameter; with a measure choice a text mark above the plot
@@ -419,7 +445,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
     # A rank is a whole number: no "41,5" ticks between places.
     y_axis = alt.Axis(format="d", tickMinStep=1) if rank else alt.Axis(format=",~f")
     y = alt.Y("vist:Q", title=None if len(options) > 1 else y_title, axis=y_axis,
-              scale=alt.Scale(zero=False, reverse=rank))
+              scale=alt.Scale(zero=prep.unit == "%" and not rank, reverse=rank))
     tooltip = [
         alt.Tooltip("omraade:N", title="Område"),
         alt.Tooltip("periode:N", title="Periode"),
@@ -448,10 +474,16 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
         size=alt.Size("fremhaev:N", scale=alt.Scale(domain=["ja", "nej"], range=[70, 35]), legend=None))
     layers = [lines, points]
     if len(options) > 1:
-        layers.append(alt.Chart(alt.Data(values=[{}])).mark_text(
-            align="left", baseline="bottom", fontSize=11, color="#333", dy=-6,
-            text=alt.expr(f"{P_MEASURE} === '{MEASURE_LEVEL}' ? '{_js(y_title)}' : {P_MEASURE}"),
-        ).encode(x=alt.value(0), y=alt.value(0)))
+        # The y axis title, naming the index's common base period ("Indeks (2015 = 100)").
+        akse = (f"{P_MEASURE} === '{MEASURE_INDEX}' ? 'Indeks (' + datum.basis_periode + ' = 100)' : "
+                f"{P_MEASURE} === '{MEASURE_LEVEL}' ? '{_js(y_title)}' : {P_MEASURE}")
+        layers.append(base.transform_filter("datum.ts === datum.basis_ts")
+                      .transform_window(nr="row_number()").transform_filter("datum.nr === 1")
+                      .transform_calculate(akse=akse)
+                      .mark_text(align="left", baseline="bottom", fontSize=FONT, color="#333", dy=-6)
+                      .encode(x=alt.value(0), y=alt.value(0), text="akse:N"))
+    if multi_sex or multi_age:
+        layers.append(_empty_choice_layer(plot, prep, years, multi_sex, multi_age))
 
     target = _target_frame(record, prep)
     if target is not None:
@@ -470,6 +502,29 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
     if title:
         chart = chart.properties(title=alt.Title(title, anchor="start"))
     return chart
+
+
+def _empty_choice_layer(plot, prep, years, multi_sex, multi_age) -> alt.Chart:
+    """A Danish message where a choice of sex/age (and period) has no numbers: one row per
+    combination and year, the chosen ones aggregated, the text shown when none has a value."""
+    have = set(zip(plot.get("koen", pd.Series(["i alt"] * len(plot))), plot.get("alder", pd.Series(["i alt"] * len(plot))),
+                   plot["aar"]))
+    rows = []
+    for s in (prep.sexes if multi_sex else ["i alt"]):
+        for a in (prep.ages if multi_age else ["i alt"]):
+            for y in range(min(years), max(years) + 1):
+                rows.append({"koen": s, "alder": a, "aar": y, "har": int((s, a, y) in have)})
+    frame = pd.DataFrame(rows)
+    chosen = [f"datum.aar >= min({P_FROM}, {P_TO}) && datum.aar <= max({P_FROM}, {P_TO})"]
+    if multi_sex:
+        chosen.append(f"datum.koen === {P_SEX}")
+    if multi_age:
+        chosen.append(f"datum.alder === {P_AGE}")
+    return (alt.Chart(frame).transform_filter(" && ".join(chosen))
+            .transform_aggregate(har="max(har)").transform_filter("datum.har === 0")
+            .transform_calculate(tekst="'Ingen tal for dette valg af køn og alder i perioden. Vælg en anden kombination.'")
+            .mark_text(align="left", baseline="top", fontSize=FONT + 1, color="#222", fontWeight="bold")
+            .encode(x=alt.value(8), y=alt.value(12), text="tekst:N"))
 
 
 def default_measure(plot: pd.DataFrame, options: list[str]) -> str:
@@ -511,15 +566,25 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
                color=color, tooltip=tooltip)
     if multi:
         enc["yOffset"] = alt.YOffset("gruppe:N", title="Gruppe")
+    if prep.targets_only:  # goals, not measurements: a target marker with its label, no bar
+        enc["x"] = alt.X("vaerdi:Q", title=f"Mål ({x_title})", axis=alt.Axis(format=",~f"), scale=alt.Scale(zero=True))
+        marks = base.mark_point(shape="diamond", filled=True, size=180, color="#333").encode(
+            **{k: v for k, v in enc.items() if k != "color"})
+        labels = base.transform_calculate(maal="'Mål ' + datum.periode + ': ' + format(datum.vaerdi, '" + fmt + "')").mark_text(
+            align="left", dx=10, color="#222", fontSize=FONT).encode(
+            y=y, x=alt.X("vaerdi:Q"), text="maal:N", **({"yOffset": alt.YOffset("gruppe:N")} if multi else {}))
+        rows = len(prep.order) * (len(plot) // max(1, len(prep.order)) if multi else 1)
+        chart = alt.layer(marks, labels).properties(width=WIDTH, height=max(60, 28 * max(rows, len(prep.order))))
+        return chart.properties(title=alt.Title(title, anchor="start")) if title else chart
     bars = base.mark_bar().encode(
         **enc,
         stroke=alt.condition("datum.fremhaev === 'ja'", alt.value("#222"), alt.value(None)),
         strokeWidth=alt.condition("datum.fremhaev === 'ja'", alt.value(1.5), alt.value(0)))
-    labels = base.mark_text(align="left", dx=4, color="#222").encode(
+    labels = base.mark_text(align="left", dx=4, color="#222", fontSize=FONT).encode(
         y=y, x=alt.X("vaerdi:Q"), text=alt.Text("vaerdi:Q", format=fmt),
         **({"yOffset": alt.YOffset("gruppe:N")} if multi else {}))
     rows = len(prep.order) * (len(plot) // max(1, len(prep.order)) if multi else 1)
-    chart = alt.layer(bars, labels).properties(width=WIDTH - 120, height=max(60, 26 * max(rows, len(prep.order))))
+    chart = alt.layer(bars, labels).properties(width=WIDTH, height=max(60, 28 * max(rows, len(prep.order))))
     if title:
         chart = chart.properties(title=alt.Title(title, anchor="start"))
     return chart
@@ -578,7 +643,6 @@ def map_chart(values_frame: pd.DataFrame, geo=None, title=None, value_title="Væ
         props["vaerdi"] = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
         props["periode"] = periods.get(code, "")
         props["navn"] = props.get("name", code)
-        from helpers.page import fmt_value
         props["vaerdi_tekst"] = "ingen data" if props["vaerdi"] is None else fmt_value(props["vaerdi"], decimals, unit)
         features.append({"type": "Feature", "geometry": feat["geometry"], "properties": props})
     data = alt.Data(values=features, format=alt.DataFormat(type="json"))
@@ -586,7 +650,7 @@ def map_chart(values_frame: pd.DataFrame, geo=None, title=None, value_title="Væ
     fill = alt.condition("!isValid(datum.properties.vaerdi)", alt.value("#d9d9d9"),  # grey: ingen data
                          alt.Color("properties.vaerdi:Q", title=f"{value_title}{' (' + unit + ')' if unit else ''}",
                                    scale=alt.Scale(scheme="blues"),
-                                   legend=alt.Legend(format=",~f", orient="right")))
+                                   legend=alt.Legend(format=",~f", orient="bottom", gradientLength=200)))
     # invalid=None: municipalities without a value are drawn (grey, "ingen data"), not dropped.
     base = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=0.7, invalid=None).encode(
         color=fill,
@@ -601,14 +665,12 @@ def map_chart(values_frame: pd.DataFrame, geo=None, title=None, value_title="Væ
     layers = [base, soro]
     if lon is not None:
         layers.append(alt.Chart(alt.Data(values=[{"lon": lon, "lat": lat, "t": "Sorø"}])).mark_text(
-            fontWeight="bold", color="#222", fontSize=11).encode(
+            fontWeight="bold", color="#222", fontSize=FONT).encode(
             longitude="lon:Q", latitude="lat:Q", text="t:N").project(type="mercator"))
-    layered = alt.layer(*layers).properties(width=460, height=420)
-    if title:
-        layered = layered.properties(title=alt.Title(title, anchor="start"))
+    # Width follows the column (the projection fits it); the attribution and "grå: ingen data" are in
+    # the caption under the map (helpers.page.map_block), in page text rather than shrinking chart text.
     any_missing = any(f["properties"]["vaerdi"] is None for f in features)
     note_text = ("Grå: ingen data. " if any_missing else "") + ATTRIBUTION
-    note = alt.Chart(alt.Data(values=[{"t": note_text}])).mark_text(
-        align="left", baseline="top", fontSize=10, color="#555").encode(
-        text="t:N", x=alt.value(0), y=alt.value(0)).properties(width=460, height=14)
-    return alt.vconcat(layered, note, spacing=4).configure_view(stroke=None)
+    layered = alt.layer(*layers).properties(width=WIDTH, height=420, title=alt.Title(
+        title or "", subtitle=note_text, anchor="start", subtitleColor="#444"))
+    return layered.configure_view(stroke=None)

@@ -26,7 +26,9 @@ import pandas as pd
 
 from helpers import areas as A
 from helpers.catalog import UnknownIndicatorError
-from helpers.progress import LABELS_DA, assess, frame_of, record_of, rget
+from helpers.notes import reader_note
+from helpers.fmt import clean, fmt_number, fmt_value, human_date, human_period, source_text, unit_label
+from helpers.progress import LABELS_DA, assess, frame_of, is_projection, is_target_row, record_of, rget
 
 VISION_PAGE = "intro"               # the book's front page, which presents the vision
 SCORECARD_PAGE = "scorekort"        # where scorecard() is shown (a page path without suffix)
@@ -42,7 +44,8 @@ SDG_COLORS = {
     3: "#4C9F38", 4: "#C5192D", 7: "#FCC30B", 8: "#A21942", 9: "#FD6925", 11: "#FD9D24",
     12: "#BF8B2E", 13: "#3F7E44", 15: "#56C02B", 17: "#19486A",
 }
-SDG_TEXT_DARK = {7, 11}  # light backgrounds: dark text for contrast
+# Text on an SDG colour: white or near-black, whichever contrasts more (WCAG >= 4.5:1 for all ten).
+SDG_TEXT_DARK = {3, 7, 9, 11, 12, 15}
 
 STATUS_STYLE = {  # background, text colour, symbol (status is never told by colour alone)
     "achieved": ("#1b7837", "#ffffff", "✔"),
@@ -55,7 +58,16 @@ STATUS_STYLE = {  # background, text colour, symbol (status is never told by col
 TREND_ARROW = {"up": "↗", "down": "↘", "flat": "→"}  # Assessment.trend: the number's move, never the status
 
 CSV_COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "value", "unit", "sex", "age",
-               "publisher", "table", "source_url", "quote", "note", "retrieved", "origin"]
+               "publisher", "table", "source_kind", "via", "source_url", "quote", "note", "retrieved", "updated",
+               "origin"]
+# "Hent data (Excel)": the same rows and columns with Danish headers (and a Danish reader note).
+CSV_HEADERS_DA = {
+    "indicator_id": "Indikator", "area_code": "Områdekode", "area_name": "Område", "period": "Periode",
+    "period_type": "Periodetype", "value": "Værdi", "unit": "Enhed", "sex": "Køn", "age": "Alder",
+    "publisher": "Udgiver", "table": "Tabel", "source_kind": "Kildetype", "via": "Hentet via",
+    "source_url": "Kildens adresse", "quote": "Citat fra kilden", "note": "Note fra indsamlingen (engelsk)",
+    "retrieved": "Hentet dato", "updated": "Opdateret af kilden", "origin": "Oprindelse i datagrundlaget",
+}
 
 STYLE = """<style>
 .v26-badge{display:inline-block;padding:.15em .6em;border-radius:.8em;font-weight:600;font-size:.9em;white-space:nowrap}
@@ -92,33 +104,7 @@ def esc(text) -> str:
 
 
 # ------------------------------------------------------------------ numbers
-def fmt_number(x, decimals: int = 0) -> str:
-    """Danish number format: 29993 -> '29.993', 3.5 (1 decimal) -> '3,5', -1234.5 -> '-1.234,5'."""
-    if x is None:
-        return "–"
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if math.isnan(x):
-        return "–"
-    decimals = max(0, int(decimals))
-    text = f"{abs(x):,.{decimals}f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    negative = x < 0 and text.strip("0.,") != ""  # no "-0"
-    return ("-" if negative else "") + text
-
-
-def fmt_value(x, decimals: int, unit: str = "") -> str:
-    from helpers.charts import unit_label
-    u = unit_label(unit)
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    number = fmt_number(x, decimals)
-    if "rang" in u.lower():
-        return f"nr. {number}"
-    if not u or u.lower() == "antal":
-        return number
-    return f"{number} %" if u == "%" else f"{number} {u}"
+# fmt_number / fmt_value live in helpers.fmt (imported above, re-exported for the notebooks).
 
 
 # ------------------------------------------------------------------ loading
@@ -175,7 +161,7 @@ def status_badge(status: str, label: str | None = None, trend: str | None = None
 
 def sdg_badge(number: int, href: str | None = None) -> str:
     n = int(number)
-    fg = "#222" if n in SDG_TEXT_DARK else "#fff"
+    fg = "#111" if n in SDG_TEXT_DARK else "#fff"
     title = f"Verdensmål {n}: {SDG_NAMES.get(n, '')}"
     inner = f"{n} {esc(SDG_NAMES.get(n, ''))}"
     tag = "a" if href else "span"
@@ -184,9 +170,159 @@ def sdg_badge(number: int, href: str | None = None) -> str:
             f'style="background:{SDG_COLORS.get(n, "#555")};color:{fg}">{inner}</{tag}>')
 
 
+# ------------------------------------------------------------------ verdict
+ANSWERS_DA = {  # "Er Sorø på vej?" in one sentence, by status
+    "achieved": "Ja – målet er nået.",
+    "on_track": "Ja – Sorø er på rette vej.",
+    "moderate": "Delvist – udviklingen går den rigtige vej, men ikke hurtigt nok.",
+    "limited": "Kun lidt – udviklingen går kun svagt den rigtige vej.",
+    "deterioration": "Nej – udviklingen går den forkerte vej.",
+    "not_assessable": "Det kan tallene ikke svare på endnu.",
+}
+
+
+def headline_id(goal) -> str | None:
+    """The goal's headline indicator: `headline` if the catalog names one, else the first indicator."""
+    explicit = rget(goal, "headline", None)
+    if explicit:
+        return str(explicit)
+    indicators = rget(goal, "indicators", []) or []
+    return str(indicators[0]) if indicators else None
+
+
+def _latest_soro_row(frame: pd.DataFrame, period=None):
+    """Sorø's row at `period` (or its latest dated row with a value), as a dict, or None."""
+    if frame is None or frame.empty:
+        return None
+    soro = frame[frame["area_code"].astype(str) == A.SORO]
+    soro = soro[pd.to_numeric(soro["value"], errors="coerce").notna()]
+    if soro.empty:
+        return None
+    if period is not None and (soro["period"].astype(str) == str(period)).any():
+        soro = soro[soro["period"].astype(str) == str(period)]
+    return soro.sort_values(["period_end", "period"], kind="stable").iloc[-1].to_dict()
+
+
+def data_dates(frames) -> dict:
+    """Newest `retrieved` and `updated` dates and the newest period over the given frames."""
+    retrieved, updated, newest = "", "", None
+    for frame in frames:
+        if frame is None or frame.empty:
+            continue
+        for column in ("retrieved", "updated"):
+            if column in frame:
+                values = [clean(v)[:10] for v in frame[column] if clean(v)]
+                if values:
+                    best = max(values)
+                    if column == "retrieved":
+                        retrieved = max(retrieved, best)
+                    else:
+                        updated = max(updated, best)
+        dated = frame[frame["period_end"].astype(str).str.match(r"^[0-9]{4}-")] if "period_end" in frame else frame.iloc[:0]
+        if len(dated) and "note" in dated:  # a projection or a target is not a number "from" a date
+            notes = dated["note"].fillna("").astype(str)
+            dated = dated[~notes.map(is_projection) & ~notes.map(is_target_row)]
+        if len(dated):
+            last = dated.sort_values("period_end", kind="stable").iloc[-1]
+            if newest is None or str(last["period_end"]) > newest[0]:
+                newest = (str(last["period_end"]), str(last["period"]))
+    return dict(retrieved=retrieved, updated=updated, newest_period=newest[1] if newest else "")
+
+
+def dates_sentence(dates: dict) -> str:
+    """When the numbers are from, in Danish."""
+    parts = []
+    if dates.get("retrieved"):
+        parts.append(f"Tallene er senest hentet {human_date(dates['retrieved'])}")
+    if dates.get("updated"):
+        parts.append(f"kilden er senest opdateret {human_date(dates['updated'])}")
+    if parts:
+        text = "; ".join(parts) + "."
+    else:
+        text = ("Tallene er samlet fra offentliggjorte kilder; hvornår de er hentet, er ikke registreret i "
+                "datagrundlaget.")
+    if dates.get("newest_period"):
+        text += f" Det nyeste tal på siden gælder {human_period(dates['newest_period'])}."
+    return text[0].upper() + text[1:]
+
+
+def verdict(goal, loader=None) -> dict:
+    """What the first screen of a goal page says: status, headline number, period, source, answer.
+
+    Keys: indicator_id, indicator, status, label, answer, reason, value, period, source, target,
+    sort_value, latest (value text) and dates (see `data_dates`)."""
+    loader = loader or _load
+    headline = headline_id(goal)
+    out = dict(indicator_id=headline, indicator="–", status="not_assessable",
+               label=LABELS_DA["not_assessable"], answer=ANSWERS_DA["not_assessable"], reason="",
+               value="", period="", source="", target=rget(goal, "target_text", ""), sort_value=None,
+               trend="–", live="")
+    frames = []
+    if headline:
+        try:
+            data = loader(headline)
+        except UnknownIndicatorError as exc:  # only an unknown id; a broken file must fail the build
+            out["indicator"] = f"{headline} (kunne ikke indlæses)"
+            out["reason"] = f"Indikatoren kunne ikke indlæses: {exc}"
+            data = None
+        if data is not None:
+            record, frame = record_of(data), frame_of(data)
+            frames.append(frame)
+            result = assess(data)
+            out["indicator"] = rget(record, "title", headline)
+            target = rget(record, "target", None)
+            if target and rget(target, "text", ""):
+                out["target"] = rget(target, "text")
+            out.update(status=result.status, label=result.label_da, answer=ANSWERS_DA.get(result.status, ""),
+                       reason=result.reason_da, trend=_trend(result), trend_dir=result.trend)
+            row = _latest_soro_row(frame, result.latest_period)
+            if row is not None:
+                unit = rget(record, "unit", "") or row.get("unit", "")
+                out["value"] = fmt_value(row["value"], _decimals(record, frame), unit)
+                out["period"] = human_period(row.get("period", ""))
+                out["sort_value"] = float(row["value"])
+                out["source"] = source_text(row.get("publisher"), row.get("table"), row.get("source_kind"),
+                                            row.get("via"))
+            out["live"] = _live_source_text(record)
+    for other in rget(goal, "indicators", []) or []:
+        if other == headline:
+            continue
+        try:
+            frames.append(frame_of(loader(other)))
+        except UnknownIndicatorError:  # said by missing_block; a broken file must fail the build
+            continue
+    out["latest"] = out["value"] or "–"
+    out["dates"] = data_dates(frames)
+    return out
+
+
+def verdict_html(v: dict, kind: str = "") -> str:
+    bg = STATUS_STYLE.get(v["status"], STATUS_STYLE["not_assessable"])[0]
+    if v["value"]:
+        number = (f'<p class="v26-headline"><span class="v26-headline-number">{esc(v["value"])}</span> '
+                  f'<span class="v26-headline-label">{esc(v["indicator"])}, {esc(v["period"])}</span></p>')
+        source = f'<p class="v26-verdict-source">Kilde: {esc(v["source"])}.</p>' if v["source"] else ""
+    else:
+        number = (f'<p class="v26-headline"><span class="v26-headline-number">Intet tal for Sorø</span> '
+                  f'<span class="v26-headline-label">{esc(v["indicator"])}</span></p>')
+        source = (f'<p class="v26-verdict-source">Kan udfyldes fra: {v["live"].rstrip(".")}.</p>' if v["live"] else "")
+    reason = f'<p class="v26-verdict-reason">{esc(v["reason"])}</p>' if v["reason"] else ""
+    return (f'<div class="v26-verdict" style="border-left-color:{bg}">'
+            f'<p class="v26-verdict-status">{status_badge(v["status"], v["label"], v.get("trend_dir"))}'
+            + (f' <span class="v26-muted">{esc(kind)}</span>' if kind else "") + "</p>"
+            + number
+            + f'<p class="v26-answer"><strong>Er Sorø på vej?</strong> {esc(v["answer"])}</p>'
+            + reason + source
+            + f'<p class="v26-verdict-dates">{esc(dates_sentence(v["dates"]))}</p></div>')
+
+
 # ------------------------------------------------------------------ goal header
-def goal_header(goal_id: str, catalog=None) -> Html:
-    """Title, summary, target, SDG badges and a link back to the vision for one goal."""
+def goal_header(goal_id: str, catalog=None, loader=None) -> Html:
+    """The top of a goal page: the verdict (status, headline number with period and source, the
+    answer to "er Sorø på vej?", when the numbers are from), then theme, summary, target, SDGs.
+
+    The book's Sphinx extension (scripts/sphinx_reader.py) moves this output to directly under the
+    page title, so the verdict is on the first screen."""
     catalog = catalog or _catalog()
     goal = _goal(catalog, goal_id)
     page = str(rget(goal, "page", "") or "")
@@ -199,7 +335,8 @@ def goal_header(goal_id: str, catalog=None) -> Html:
     sdgs = " ".join(sdg_badge(n) for n in rget(goal, "sdg", []) or [])
     supplementary = rget(goal, "supplementary", False)
     kind = "Supplerende analyse" if supplementary else "Styrende mål"
-    parts = [STYLE, f'<div class="v26-goal-header">',
+    v = verdict(goal, loader)
+    parts = [STYLE, '<div class="v26-goal-header">', verdict_html(v, kind),
              f'<p class="v26-muted">Tema {esc(theme_no)}{": " + esc(theme_title) if theme_title else ""} · {kind}</p>',
              f'<p>{esc(rget(goal, "summary", ""))}</p>',
              f'<div class="v26-box" style="border-left-color:#0072B2"><strong>Mål:</strong> '
@@ -245,6 +382,45 @@ def csv_text(rows: pd.DataFrame) -> str:
 def csv_data_uri(rows: pd.DataFrame) -> str:
     payload = base64.b64encode(csv_text(rows).encode("utf-8")).decode("ascii")
     return f"data:text/csv;charset=utf-8;base64,{payload}"
+
+
+def excel_csv_text(rows: pd.DataFrame) -> str:
+    """The same rows as `csv_text` for Danish Excel: UTF-8 with BOM, ';' between fields, decimal
+    comma, Danish headers, plus the Danish reader note ("Note") where one exists; CRLF line ends."""
+    out = pd.DataFrame({c: (rows[c] if c in rows else "") for c in CSV_COLUMNS})
+    from helpers.notes import reader_note
+    from helpers.snapshot import format_value
+    out["value"] = ["" if clean(v) == "" else format_value(v).replace(".", ",") for v in out["value"]]
+    out["source_kind"] = [clean(k) for k in out["source_kind"]]
+    notes = [reader_note(n, d) for n, d in zip(out["note"], rows["note_da"] if "note_da" in rows else [None] * len(out))]
+    out.insert(list(out.columns).index("note"), "note_da", notes)
+    out = out.rename(columns=dict(CSV_HEADERS_DA, note_da="Note"))
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, sep=";", lineterminator="\r\n")
+    return "\ufeff" + buffer.getvalue()
+
+
+def excel_data_uri(rows: pd.DataFrame) -> str:
+    payload = base64.b64encode(excel_csv_text(rows).encode("utf-8")).decode("ascii")
+    return f"data:text/csv;charset=utf-8;base64,{payload}"
+
+
+def file_stem(title: str, fallback: str) -> str:
+    """A Danish, portable file name from a title: 'Folketal i Sorø' -> 'folketal-i-soroe'."""
+    import re
+    text = str(title or "").lower()
+    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u")):
+        text = text.replace(a, b)
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    return text or fallback
+
+
+def downloads_html(rows: pd.DataFrame, stem: str) -> str:
+    """'Hent data (CSV)' and 'Hent data (Excel)': the same rows and sources in two formats."""
+    n = len(rows)
+    return (f'<p class="v26-downloads"><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(stem)}.csv">'
+            f'Hent data (CSV)</a> <a class="v26-excel" href="{excel_data_uri(rows)}" download="{esc(stem)}-excel.csv">'
+            f'Hent data (Excel)</a> <span class="v26-muted">({n} {"række" if n == 1 else "rækker"} med kilder)</span></p>')
 
 
 def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
@@ -317,8 +493,7 @@ def chart_block(indicator_id: str, data=None, caption: str | None = None, compar
              f'<figcaption class="v26-caption">{esc(caption)}{esc(hint)}'
              + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "") + "</figcaption>"]
     if len(rows):
-        parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}.csv">'
-                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} {"række" if len(rows) == 1 else "rækker"} med kilder)</span></p>')
+        parts.append(downloads_html(rows, file_stem(chart_kwargs.get("title") or rget(record, "title", ""), indicator_id)))
     parts.append("</figure>")
     return Html("".join(parts), f"Diagram: {rget(record, 'title', indicator_id)}")
 
@@ -339,7 +514,6 @@ def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True)
     work["_k"] = [A.sort_key(c) for c in work["area_code"].astype(str)]
     work = work.sort_values(["_k", "period_start", "period", "sex", "age", "origin"], kind="stable")
     breakdown = (work["sex"].astype(str).nunique() > 1) or (work["age"].astype(str).nunique() > 1)
-    from helpers.charts import unit_label
     head = ["Periode", "Område"] + (["Køn", "Alder"] if breakdown else []) + ["Værdi", "Enhed", "Kilde", "Note"]
     num_class = ' class="num"'
     ths = "".join(f'<th scope="col"{num_class if h == "Værdi" else ""}>{h}</th>' for h in head)
@@ -354,13 +528,11 @@ def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True)
             shown = fmt_number(value, 0 if other_unit and float(value).is_integer() else decimals)
             if str(rec.get("unit", "")).lower() == "årstal":  # a year has no thousands separator: 2050
                 shown = fmt_number(value, 0).replace(".", "")
-        source = esc(rec.get("publisher", ""))
-        if rec.get("table"):
-            source += f", tabel {esc(rec['table'])}"
+        source = esc(source_text(rec.get("publisher", ""), rec.get("table"), rec.get("source_kind"), rec.get("via")))
         if rec.get("source_url"):
             source = f'<a href="{esc(rec["source_url"])}">{source or "kilde"}</a>'
-        note = esc(rec.get("note", ""))
-        cells = [esc(rec.get("period") or "uden dato"), esc(A.area_label(rec["area_code"], rec.get("area_name")))]
+        note = esc(reader_note(rec.get("note", ""), rec.get("note_da")))
+        cells = [esc(human_period(rec.get("period"))), esc(A.area_label(rec["area_code"], rec.get("area_name")))]
         if breakdown:
             cells += [esc(rec.get("sex", "")), esc(rec.get("age", ""))]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells)
@@ -427,7 +599,7 @@ def sources_block(indicator_ids, datas: dict | None = None, max_quotes: int = 3)
         caveats = rget(record, "caveats", []) or []
         if caveats:
             lines.append("<li>Forbehold:<ul>" + "".join(f"<li>{esc(c)}</li>" for c in caveats) + "</ul></li>")
-        items.append(f"<li><strong>{esc(title)}</strong> <span class=\"v26-muted\">({esc(indicator_id)})</span>"
+        items.append(f"<li><strong>{esc(title)}</strong> <code class=\"v26-id\">{esc(indicator_id)}</code>"
                      f"<ul>{''.join(lines) or '<li>Ingen kilder registreret.</li>'}</ul></li>")
     markup = f'{STYLE}<details class="v26-sources"><summary>Kilder</summary><ul>{"".join(items)}</ul></details>'
     return Html(markup, "Kilder")
@@ -478,7 +650,7 @@ def missing_block(goal_id: str, catalog=None, loader=None) -> Html:
     for item in items:
         live = (f" <em>Kan udfyldes fra:</em> {item['live'].rstrip('.')}." if item["live"]
                 else " Ingen kendt løbende kilde.")
-        lis.append(f"<li><strong>{esc(item['title'])}</strong> <span class=\"v26-muted\">({esc(item['id'])})</span>: "
+        lis.append(f"<li><strong>{esc(item['title'])}</strong> <code class=\"v26-id\">{esc(item['id'])}</code>: "
                    f"{esc(item['why'])}{live}</li>")
     markup = (f'{STYLE}<div class="v26-box v26-missing" style="border-left-color:#999"><p><strong>Det mangler vi tal '
               f"for</strong></p><ul>{''.join(lis)}</ul></div>")
@@ -493,47 +665,20 @@ def _trend(result) -> str:
 
 
 def scorecard_rows(catalog=None, loader=None) -> list[dict]:
-    """One dict per goal (in theme/order order) with what the scorecard shows."""
+    """One dict per goal (in theme/order order) with what the scorecard shows (see `verdict`)."""
     catalog = catalog or _catalog()
-    loader = loader or _load
     goals = sorted(rget(catalog, "goals", []) or [], key=lambda g: (rget(g, "theme", 0), rget(g, "order", 0)))
     themes = {rget(t, "number"): rget(t, "title", "") for t in rget(catalog, "themes", []) or []}
     rows = []
     for goal in goals:
-        indicators = rget(goal, "indicators", []) or []
-        headline = indicators[0] if indicators else None
-        row = dict(goal_id=rget(goal, "id"), theme=rget(goal, "theme"), theme_title=themes.get(rget(goal, "theme"), ""),
-                   goal=rget(goal, "title", ""), page=rget(goal, "page", ""), indicator_id=headline,
-                   indicator="–", latest="–", period="", trend="–", target=rget(goal, "target_text", ""),
-                   status="not_assessable", label=LABELS_DA["not_assessable"], sort_value=None)
-        if headline:
-            try:
-                data = loader(headline)
-                record = record_of(data)
-                result = assess(data)
-                row["indicator"] = rget(record, "title", headline)
-                target = rget(record, "target", None)
-                if target and rget(target, "text", ""):
-                    row["target"] = rget(target, "text")
-                row["status"], row["label"] = result.status, result.label_da
-                if result.latest_value is not None:
-                    row["latest"] = fmt_value(result.latest_value, _decimals(record, frame_of(data)),
-                                              rget(record, "unit", ""))
-                    row["period"] = result.latest_period or ""
-                    row["sort_value"] = result.latest_value
-                else:
-                    soro = frame_of(data)
-                    soro = soro[soro["area_code"].astype(str) == A.SORO] if len(soro) else soro
-                    soro = soro[pd.to_numeric(soro["value"], errors="coerce").notna()] if len(soro) else soro
-                    if len(soro):
-                        last = soro.sort_values(["period_end", "period"]).iloc[-1]
-                        row["latest"] = fmt_value(last["value"], _decimals(record, soro), rget(record, "unit", ""))
-                        row["period"] = last["period"] or "uden dato"
-                        row["sort_value"] = float(last["value"])
-                row["trend"], row["trend_dir"] = _trend(result), result.trend
-            except UnknownIndicatorError:  # a load or validation error fails the build, never "Kan ikke vurderes"
-                row["indicator"] = f"{headline} (kunne ikke indlæses)"
-        rows.append(row)
+        v = verdict(goal, loader)
+        rows.append(dict(goal_id=rget(goal, "id"), theme=rget(goal, "theme"),
+                         theme_title=themes.get(rget(goal, "theme"), ""), goal=rget(goal, "title", ""),
+                         page=rget(goal, "page", ""), indicator_id=v["indicator_id"], indicator=v["indicator"],
+                         latest=v["latest"], period=v["period"], trend=v["trend"], target=v["target"],
+                         status=v["status"], label=v["label"], sort_value=v["sort_value"], answer=v["answer"],
+                         trend_dir=v.get("trend_dir"),
+                         source=v["source"], supplementary=bool(rget(goal, "supplementary", False))))
     return rows
 
 
@@ -554,38 +699,73 @@ rs.forEach(function(r){b.appendChild(r);});});})(c);}})();</script>"""
 
 
 def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Html:
-    """One row per goal: theme, goal, headline indicator, latest Sorø value, trend, target, status, link.
+    """One row per goal: theme, goal (linked to its analysis) with headline indicator and target,
+    latest Sorø value, trend, status.
 
-    Filter by theme (select) and sort by clicking a column header; a tiny inline script does it in
-    the browser. Without JavaScript the table is still complete."""
+    Five columns, so the table fits a 688 px column without sideways scrolling; on a phone each row
+    becomes a card (vision.css). Filter by theme (select) and sort by clicking a column header; a
+    tiny inline script does it in the browser. Without JavaScript the table is still complete."""
     rows = scorecard_rows(catalog, loader)
     themes = sorted({(r["theme"], r["theme_title"]) for r in rows})
     options = '<option value="">Alle temaer</option>' + "".join(
         f'<option value="{esc(n)}">Tema {esc(n)}: {esc(t)}</option>' for n, t in themes)
-    heads = ["Tema", "Mål", "Hovedindikator", "Seneste værdi for Sorø", "Udvikling", "Mål for indikatoren",
-             "Status", "Analyse"]
-    ths = "".join(f'<th scope="col"><button type="button" class="v26-sort" style="all:unset;cursor:pointer">'
-                  f'{h}</button></th>' if h != "Analyse" else f'<th scope="col">{h}</th>' for h in heads)
+    heads = ["Tema", "Mål og hovedindikator", "Seneste værdi for Sorø", "Udvikling", "Status"]
+    ths = "".join(f'<th scope="col"><button type="button" class="v26-sort">{h}</button></th>' for h in heads)
     body = []
     for r in rows:
         link = _rel(r["page"], from_page) if r["page"] else ""
+        title = f'<a href="{esc(link)}">{esc(r["goal"])}</a>' if link else esc(r["goal"])
         latest = esc(r["latest"]) + (f' <span class="v26-muted">({esc(r["period"])})</span>' if r["period"] else "")
         sort_value = "" if r["sort_value"] is None else repr(float(r["sort_value"]))
+        target = f'<br><span class="v26-muted">Mål: {esc(r["target"])}</span>' if r["target"] else ""
         body.append(
             f'<tr data-tema="{esc(r["theme"])}">'
-            f'<td data-sort="{esc(r["theme"])}">{esc(r["theme"])}</td>'
-            f'<td>{esc(r["goal"])}</td><td>{esc(r["indicator"])}</td>'
-            f'<td class="num" data-sort="{sort_value}">{latest}</td><td>{esc(r["trend"])}</td>'
-            f'<td>{esc(r["target"])}</td>'
-            f'<td data-sort="{STATUS_ORDER.get(r["status"], 9)}">{status_badge(r["status"], r["label"], r.get("trend_dir"))}</td>'
-            f'<td>{f"<a href={chr(34)}{esc(link)}{chr(34)}>Se analysen</a>" if link else ""}</td></tr>')
+            f'<td data-label="Tema" data-sort="{esc(r["theme"])}">{esc(r["theme"])}</td>'
+            f'<td data-label="Mål" data-sort="{esc(r["goal"])}"><strong>{title}</strong><br>'
+            f'<span class="v26-muted">{esc(r["indicator"])}</span>{target}</td>'
+            f'<td data-label="Seneste værdi" class="num" data-sort="{sort_value}">{latest}</td>'
+            f'<td data-label="Udvikling">{esc(r["trend"])}</td>'
+            f'<td data-label="Status" data-sort="{STATUS_ORDER.get(r["status"], 9)}">'
+            f'{status_badge(r["status"], r["label"], r.get("trend_dir"))}</td></tr>')
     markup = (f'{STYLE}<div class="v26-scorecard"><p><label for="v26-scorecard-tema">Vis tema: </label>'
               f'<select id="v26-scorecard-tema">{options}</select> '
               f'<span class="v26-muted">Klik på en kolonneoverskrift for at sortere.</span></p>'
-              f'<table class="v26-table" id="v26-scorecard"><caption class="visually-hidden">Scorekort: status for '
+              f'<table class="v26-table v26-cards" id="v26-scorecard"><caption class="visually-hidden">Scorekort: status for '
               f'hvert mål i Vision 2026</caption><thead><tr>{ths}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               f'</div>{SCORECARD_SCRIPT}')
     return Html(markup, f"Scorekort: {len(rows)} mål")
+
+
+def glance_sentence(rows) -> str:
+    """"x af 20 mål er nået eller på rette vej, ..." from scorecard rows."""
+    counts = {c["status"]: c["count"] for c in status_counts(rows)}
+    good = counts.get("achieved", 0) + counts.get("on_track", 0)
+    some = counts.get("moderate", 0) + counts.get("limited", 0)
+    return (f"{good} af {len(rows)} mål er nået eller på rette vej, {some} går langsomt den rigtige vej, "
+            f"{counts.get('deterioration', 0)} går den forkerte vej, og {counts.get('not_assessable', 0)} "
+            "kan ikke vurderes med de tal, bogen har.")
+
+
+def at_a_glance(rows=None, catalog=None, loader=None, from_page: str = VISION_PAGE) -> Html:
+    """The front page's answer: "x af 20 mål på rette vej ..." and a compact grid of the goals with
+    their badges, each linking to its analysis."""
+    rows = scorecard_rows(catalog, loader) if rows is None else rows
+    sentence = glance_sentence(rows)
+    good = sum(1 for r in rows if r["status"] in ("achieved", "on_track"))
+    total = len(rows)
+    cards = []
+    for r in rows:
+        link = _rel(r["page"], from_page) if r["page"] else ""
+        value = (f'<span class="v26-card-value">{esc(r["latest"])}</span>'
+                 f'<span class="v26-muted"> {esc(r["period"])}</span>' if r["latest"] not in ("", "–") else
+                 '<span class="v26-muted">Intet tal for Sorø</span>')
+        title = f'<a href="{esc(link)}">{esc(r["goal"])}</a>' if link else esc(r["goal"])
+        cards.append(f'<li class="v26-card"><span class="v26-card-theme">Tema {esc(r["theme"])}</span>'
+                     f'<span class="v26-card-title">{title}</span>{status_badge(r["status"], r["label"])}'
+                     f'<span class="v26-card-line">{value}</span></li>')
+    markup = (f'{STYLE}<div class="v26-glance"><p class="v26-glance-answer"><strong>Er Sorø på vej?</strong> '
+              f'{esc(sentence)}</p><ul class="v26-grid">{"".join(cards)}</ul></div>')
+    return Html(markup, f"Overblik: {good} af {total} mål på rette vej")
 
 
 def status_counts(rows=None, catalog=None, loader=None) -> list[dict]:
@@ -601,25 +781,31 @@ def status_counts(rows=None, catalog=None, loader=None) -> list[dict]:
 
 def status_summary(rows=None, catalog=None, loader=None) -> Html:
     """A short list: how many goals have each status (badge, count, the goals' titles)."""
-    counts = status_counts(rows, catalog, loader)
-    total = sum(c["count"] for c in counts)
+    rows = scorecard_rows(catalog, loader) if rows is None else rows
+    counts = status_counts(rows)
     items = []
     for c in counts:
         goals = f' <span class="v26-muted">({esc("; ".join(c["goals"]))})</span>' if c["goals"] else ""
         items.append(f"<li>{status_badge(c['status'], c['label'])} <strong>{c['count']}</strong> "
                      f"mål{goals}</li>")
-    markup = (f'{STYLE}<div class="v26-status-summary"><p><strong>Status for {total} mål i alt</strong></p>'
+    markup = (f'{STYLE}<div class="v26-status-summary"><p class="v26-glance-answer"><strong>Er Sorø på vej?</strong> '
+              f'{esc(glance_sentence(rows))}</p>'
               f'<ul style="list-style:none;padding-left:0">{"".join(items)}</ul></div>')
     return Html(markup, "Status: " + ", ".join(f"{c['label']} {c['count']}" for c in counts))
 
 
 # ------------------------------------------------------------------ SDG matrix
 def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
-    """Goals x the vision's ten SDGs, a linked mark where the book relates a goal to an SDG."""
+    """Goals x the vision's ten SDGs: a linked, numbered SDG mark where the book relates a goal to
+    an SDG. Narrow number columns, so all ten fit a 688 px column; a list per goal on a phone."""
     catalog = catalog or _catalog()
     goals = sorted(rget(catalog, "goals", []) or [], key=lambda g: (rget(g, "theme", 0), rget(g, "order", 0)))
     sdgs = list(rget(catalog, "vision_sdg", None) or SDG_LIST)
-    head = "".join(f'<th scope="col" class="num" title="{esc(SDG_NAMES.get(n, ""))}">{sdg_badge(n)}</th>' for n in sdgs)
+    head = "".join(
+        f'<th scope="col" class="v26-sdg-col"><span class="v26-sdg v26-sdg-n" title="Verdensmål {n}: '
+        f'{esc(SDG_NAMES.get(n, ""))}" style="background:{SDG_COLORS.get(n, "#555")};color:'
+        f'{"#111" if n in SDG_TEXT_DARK else "#fff"}">{n}<span class="visually-hidden"> {esc(SDG_NAMES.get(n, ""))}'
+        f'</span></span></th>' for n in sdgs)
     body = []
     for goal in goals:
         page = rget(goal, "page", "")
@@ -628,19 +814,23 @@ def sdg_matrix(catalog=None, from_page: str = SCORECARD_PAGE) -> Html:
         cells = []
         for n in sdgs:
             if n in marks:
-                label = f"{rget(goal, 'title', '')} – verdensmål {n}"
-                mark = (f'<a href="{esc(link)}" aria-label="{esc(label)}">●</a>' if link
-                        else f'<span aria-label="{esc(label)}">●</span>')
-                cells.append(f'<td class="num">{mark}</td>')
+                style = f'background:{SDG_COLORS.get(n, "#555")};color:{"#111" if n in SDG_TEXT_DARK else "#fff"}'
+                label = f"Verdensmål {n}: {SDG_NAMES.get(n, '')}"
+                mark = (f'<a class="v26-sdg v26-sdg-n" href="{esc(link)}" style="{style}" title="{esc(label)}">{n}'
+                        f'<span class="v26-sdg-name"> {esc(SDG_NAMES.get(n, ""))}</span></a>' if link
+                        else f'<span class="v26-sdg v26-sdg-n" style="{style}">{n}<span class="v26-sdg-name"> '
+                             f'{esc(SDG_NAMES.get(n, ""))}</span></span>')
+                cells.append(f'<td class="v26-sdg-col v26-has">{mark}</td>')
             else:
-                cells.append('<td class="num"><span class="visually-hidden">nej</span></td>')
+                cells.append('<td class="v26-sdg-col v26-none"><span class="visually-hidden">nej</span></td>')
         title = esc(rget(goal, "title", ""))
         title = f'<a href="{esc(link)}">{title}</a>' if link else title
         body.append(f'<tr><th scope="row">Tema {esc(rget(goal, "theme", ""))}: {title}</th>{"".join(cells)}</tr>')
     note = rget(catalog, "sdg_note", "") or (
         "Visionen tager afsæt i ti af FN's verdensmål for visionen som helhed. Hvilke verdensmål det enkelte "
         "mål knyttes til, er bogens egen læsning, ikke visionens.")
-    markup = (f'{STYLE}<table class="v26-table v26-sdg-matrix"><caption class="visually-hidden">Mål og verdensmål'
+    legend = " ".join(sdg_badge(n) for n in sdgs)
+    markup = (f'{STYLE}<p class="v26-sdg-legend">{legend}</p><table class="v26-table v26-sdg-matrix"><caption class="visually-hidden">Mål og verdensmål'
               f'</caption><thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
               f'<p class="v26-muted">{esc(note)}</p>')
     return Html(markup, f"Verdensmål: {len(goals)} mål")
@@ -716,8 +906,7 @@ def map_block(indicator_id: str, period: str, data=None, title: str | None = Non
              + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "")
              + f'<br><span class="v26-muted">{esc(ATTRIBUTION)}</span></figcaption>']
     if len(rows):
-        parts.append(f'<p><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(indicator_id)}-{esc(period)}.csv">'
-                     f'Hent data (CSV)</a> <span class="v26-muted">({len(rows)} {"række" if len(rows) == 1 else "rækker"} med kilder)</span></p>')
+        parts.append(downloads_html(rows, file_stem(f"{name} {period}", indicator_id)))
     parts.append("</figure>")
     return Html("".join(parts), f"Kort: {name}, {period}")
 

@@ -51,6 +51,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.areas import area_label
+from helpers.fmt import fmt_number, human_period
 
 STATUSES = ("achieved", "on_track", "moderate", "limited", "deterioration", "not_assessable")
 
@@ -363,13 +364,11 @@ def _trend(x0: float | None, xt: float | None, direction: str) -> tuple[str | No
 
 
 def _pct(x: float | None, lead: str = "vækstrate ") -> str:
-    from helpers.page import fmt_number
     # "vækstrate" so a growth rate of a percentage is not read as percentage points
     return "–" if x is None else f"{lead}{fmt_number(100 * x, 2)} % pr. år"
 
 
 def _num(x: float | None, decimals: int = 1) -> str:
-    from helpers.page import fmt_number
     return "–" if x is None else fmt_number(x, decimals)
 
 
@@ -562,7 +561,7 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
                   base_year=t0, latest_year=t, series=series, trend=trend, trend_good=good)
     # A place in a ranking is not a quantity: no growth rate of it.
     cagr = None if rank else _cagr(x0, xt, years)
-    moved = f"{fmt.value(x0)} ({p0}) → {fmt.value(xt)} ({pt})"
+    moved = f"{fmt.value(x0)} ({human_period(p0)}) → {fmt.value(xt)} ({human_period(pt)})"
     change = f", {fmt.change(xt - x0)}" if (fmt.pct or rank) else ""
 
     if kind in ("level", "change_from_base"):

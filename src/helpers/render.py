@@ -47,6 +47,30 @@ class RenderError(ValueError):
     """A spec that cannot be rendered offline (e.g. data loaded from a URL)."""
 
 
+# Chart text of at least 11 px at any width (charts follow their column's width, so nothing is
+# scaled down): defaults merged into every spec's config; a chart's own settings win.
+# Vega's own ARIA labels are English ("X-axis for a time scale with values from ..."); the chart
+# element carries the Danish description instead (aria-describedby), so they are switched off.
+READABLE_CONFIG = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "aria": False},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "aria": False},
+    "mark": {"aria": False},
+    "header": {"labelFontSize": 12, "titleFontSize": 12},
+    "title": {"fontSize": 15, "subtitleFontSize": 12, "aria": False},
+    "text": {"fontSize": 12},
+}
+
+
+def _readable(spec: dict) -> dict:
+    config = dict(spec.get("config") or {})
+    for key, defaults in READABLE_CONFIG.items():
+        merged = dict(defaults)
+        merged.update(config.get(key) or {})
+        config[key] = merged
+    spec["config"] = config
+    return spec
+
+
 def _spec_dict(chart_or_spec: Any) -> dict:
     if isinstance(chart_or_spec, Mapping):
         spec = dict(chart_or_spec)
@@ -58,7 +82,7 @@ def _spec_dict(chart_or_spec: Any) -> dict:
     # mode "vega-lite" from vision-charts.js instead, so drop it.
     spec.pop("$schema", None)
     _refuse_remote_data(spec)
-    return spec
+    return _readable(spec)
 
 
 def _refuse_remote_data(node: Any, where: str = "spec") -> None:
