@@ -250,7 +250,7 @@ def execute_tracked(path: str, roots: list[str], timeout: int = TIMEOUT) -> Resu
     os.environ["VISION_DEPS_ROOTS"] = os.pathsep.join(roots)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     client = _tracking_client_class()(
-        nb, timeout=timeout, kernel_name=KERNELSPEC["name"], allow_errors=False, record_timing=False,
+        nb, timeout=timeout, kernel_name=KERNELSPEC["name"], allow_errors=False, record_timing=False, startup_timeout=300,
         resources={"metadata": {"path": str(Path(path).parent)}},
         extra_arguments=[f"--IPKernelApp.exec_files={TRACKER}"],
     )
