@@ -20,6 +20,11 @@ SINCE=$(date +%s)
 bash scripts/ensure_chromium.sh || { echo "run_tests: chromium is missing"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/ensure_venv.sh || { echo "run_tests: could not set up .venv"; echo "0 passed, 1 failed"; exit 1; }
 PY="$ROOT/.venv/bin/python"
+# axe-core for the accessibility browser test (pinned in tests/browser/axe/package-lock.json).
+if [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
+  (cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error) \
+    || { echo "run_tests: could not install axe-core from npm"; echo "0 passed, 1 failed"; exit 1; }
+fi
 
 build_passed=0; build_failed=0
 if bash scripts/build_book.sh --strict; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi

@@ -96,7 +96,8 @@ def translate_html(text: str, search_page: bool = False) -> str:
 
 
 def _has_chart(body: str) -> bool:
-    return 'class="vision-chart"' in body
+    # The "Udforsk" explorers draw with the page's vegaEmbed too (their widget views are in the body).
+    return 'class="vision-chart"' in body or "application/vnd.jupyter.widget-view+json" in body
 
 
 def _dropped(asset, drop, pagename) -> bool:
