@@ -16,8 +16,8 @@ from. The import:
    the spec, ``quote`` = the verbatim line, ``origin`` = ``export/<spec>/<file>:<line>`` and
    ``retrieved`` = the download date;
 3. merges them into the indicator's snapshot file: rows from an earlier import of the same spec
-   go, an export row supersedes weaker rows with the same area/period/sex/age (copies, pages,
-   press, curated), a live row keeps precedence and stays;
+   go; weaker rows with the same area/period/sex/age (copies, pages, press) stay as cross-checks
+   (the page shows the export, helpers.load.pick_best), a live row keeps precedence and stays;
 4. validates the file with ``helpers.snapshot.validate_frame`` before writing it atomically.
 
 Bad input stops the import with one line naming the file, line and column.
