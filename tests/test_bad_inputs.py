@@ -20,7 +20,7 @@ import pytest
 from helpers import page, validate
 from helpers.load import load_indicator
 from helpers.snapshot import COLUMNS, SnapshotError, read_indicator, write_indicator
-from helpers.sources import SOURCE_KINDS
+from helpers.sources import SOURCE_KINDS, best_kind, precedence
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -159,12 +159,37 @@ def test_same_observation_from_another_source_kind_is_kept(data, kind):
     path = data / "snapshot" / SNAPSHOT_NAME
     records = read_records(path)
     i = _conflict(records)
-    records[-1][COLUMNS.index("source_kind")] = kind
+    col = {c: n for n, c in enumerate(COLUMNS)}
+    key = [col[c] for c in ("area_code", "period", "sex", "age", "unit")]
+    twins = [r for r in records[1:-1] if [r[k] for k in key] == [records[i][k] for k in key]]
+    assert twins == [records[i]], "the chosen observation has one row before the clash is built"
+    # The clash is built explicitly: the original row gets a kind other than `kind`, the copy `kind`.
+    base = "wiki_mirror" if kind != "wiki_mirror" else "press"
+    records[i][col["source_kind"]] = base
+    records[-1][col["source_kind"]] = kind
+    for record, its_kind in ((records[i], base), (records[-1], kind)):
+        # `via` names a public copy: required for the copy kinds, and kept only there.
+        if its_kind not in ("api_copy", "copy_computed"):
+            record[col["via"]] = ""
+        elif not record[col["via"]]:
+            record[col["via"]] = "owner/repo@" + "0" * 40 + ":file.csv"
     write_records(path, records)
     frame = read_indicator(INDICATOR)
     assert len(frame) == len(records) - 1
-    assert sorted(frame[frame["origin"].isin([records[i][-1], records[-1][-1]])]["source_kind"]) == sorted(
-        ["curated", kind])
+    pair = frame[frame["origin"].isin([records[i][-1], records[-1][-1]])]
+    assert sorted(pair["source_kind"]) == sorted([base, kind])
+
+    # The page shows the better kind; the weaker row is a cross-check that disagrees.
+    shown_origin, weaker_origin = records[-1][-1], records[i][-1]
+    if precedence(base) < precedence(kind):
+        shown_origin, weaker_origin = weaker_origin, shown_origin
+    loaded = load_indicator(INDICATOR)
+    area, period = records[i][col["area_code"]], records[i][col["period"]]
+    shown = loaded.data[(loaded.data["area_code"] == area) & (loaded.data["period"] == period)]
+    assert shown["origin"].tolist() == [shown_origin]
+    checks = loaded.cross_checks[loaded.cross_checks["origin"] == weaker_origin]
+    assert len(checks) == 1 and bool(checks["disagrees"].iloc[0])
+    assert checks["shown_kind"].iloc[0] == best_kind([base, kind])
 
 
 def test_same_observation_in_another_unit_is_not_a_conflict(data):
@@ -218,8 +243,10 @@ def test_empty_snapshot_file_is_an_error(data):
 
 def test_live_only_indicator_without_a_file_is_shown_as_missing(data):
     """A record that promises no curated rows may have no file yet: the page says what would fill it."""
-    record = load_indicator("employment_rate_16_64")
-    assert record.data.empty and record.live_source
+    indicator = "moves_in"
+    assert not (data / "snapshot" / f"{indicator}.csv").exists(), "the case needs a live-only indicator without a file"
+    record = load_indicator(indicator)
+    assert record.data.empty and record.live_source and not record.record["sources"]["curated"]
 
 
 # ------------------------------------------------------------------ 3. the importer never deletes silently

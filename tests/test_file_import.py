@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import file_import, snapshot
+from helpers import file_import
 from helpers.periods import parse_period
+from helpers.load import pick_best
 from helpers.snapshot import COLUMNS, read_indicator, write_indicator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,9 +21,6 @@ DOWNLOAD = Path(__file__).parent / "fixtures" / "publishers" / "jobindsats_y25i0
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("VISION_DATA_DIR", str(tmp_path / "data"))
-    if "export" not in snapshot.SOURCE_KINDS:
-        # Until the snapshot accepts every helpers.sources kind (the data branch migrates it).
-        monkeypatch.setattr(snapshot, "SOURCE_KINDS", (*snapshot.SOURCE_KINDS, "export", "api_copy"))
     return tmp_path / "data"
 
 
@@ -33,12 +31,14 @@ def row(kind, area, period, value, origin):
              period_type=p.kind, period_start=p.start.isoformat(), period_end=p.end.isoformat(), value=value,
              unit="personer", sex="i alt", age="i alt", source_kind=kind, publisher="p",
              source_url="https://example.org", quote="q", origin=origin)
+    if kind in ("api_copy", "copy_computed"):
+        r["via"] = "owner/copy@" + "1" * 40 + ":jobindsats.csv"  # a fixture copy, never in the book
     return r
 
 
 def test_import_keeps_the_file_and_writes_export_rows(data_dir, capsys):
     write_indicator("long_term_unemployed", pd.DataFrame([
-        row("api_copy", "340", "2024M01", 90.0, "harvest2/jobindsats.csv:7"),     # superseded
+        row("api_copy", "340", "2024M01", 90.0, "harvest2/jobindsats.csv:7"),     # outranked: a cross-check
         row("live", "000", "2024M01", 17500.0, "jobindsats:y25i09"),             # stronger: stays
         row("api_copy", "340", "2023M12", 93.0, "harvest2/jobindsats.csv:6"),     # no twin: stays
     ], columns=COLUMNS))
@@ -59,7 +59,13 @@ def test_import_keeps_the_file_and_writes_export_rows(data_dir, capsys):
     assert export[export["period"] == "2024M02"]["value_flag"].tolist() == ["suppressed"]
     assert export[export["area_code"] == "330"]["area_name"].tolist() == ["Slagelse"]
     kinds = sorted(frame[frame["area_code"].isin(["000", "340"])]["source_kind"])
-    assert kinds == ["api_copy", "export", "export", "export", "live"], "live and the untwinned copy stay"
+    assert kinds == ["api_copy", "api_copy", "export", "export", "export", "live"], "nothing is deleted"
+    shown, checks = pick_best(frame, 0)
+    sorø_jan = shown[(shown["area_code"] == "340") & (shown["period"] == "2024M01")]
+    assert sorø_jan[["source_kind", "value"]].values.tolist() == [["export", 95.0]], "the export outranks the copy"
+    assert checks[checks["origin"] == "harvest2/jobindsats.csv:7"]["shown_value"].tolist() == [95.0]
+    national = shown[(shown["area_code"] == "000") & (shown["period"] == "2024M01")]
+    assert national["source_kind"].tolist() == ["live"], "a stronger live row stays shown"
 
     kept = data_dir / "exports" / "jobindsats_long_term_unemployed" / "jobindsats_y25i09.csv"
     assert kept.read_bytes() == DOWNLOAD.read_bytes()

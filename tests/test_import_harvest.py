@@ -13,6 +13,7 @@ import pytest
 
 from helpers import import_harvest
 from helpers.import_harvest import HarvestError, main
+from helpers.load import load_indicator
 from helpers.source_classes import classify
 from helpers.snapshot import COLUMNS, read_indicator, write_indicator
 
@@ -171,7 +172,7 @@ def test_live_rows_survive_a_reimport(tmp_data):
     assert len(after) == len(existing) + 1
 
 
-def test_reimport_does_not_bring_back_curated_rows_a_live_row_superseded(tmp_data):
+def test_reimport_keeps_the_live_row_and_the_weaker_rows_of_its_observation(tmp_data):
     source, data = tmp_data
     main(["--harvest", str(source)])
     existing = read_indicator("population_total")
@@ -180,15 +181,24 @@ def test_reimport_does_not_bring_back_curated_rows_a_live_row_superseded(tmp_dat
     live = target.copy()
     live["value"] = target["value"] + 1
     live["source_kind"], live["origin"], live["retrieved"] = "live", "statbank:FOLK1A", "2025-01-02"
-    live["table"], live["publisher"] = "FOLK1A", "Danmarks Statistik"
-    others = existing.drop(index=target.index)
-    write_indicator("population_total", pd.concat([others, live], ignore_index=True))
+    live["table"], live["publisher"], live["via"] = "FOLK1A", "Danmarks Statistik", ""
+    write_indicator("population_total", pd.concat([existing, live], ignore_index=True))
     main(["--harvest", str(source)])
     after = read_indicator("population_total")
-    same_key = after[(after["area_code"] == key[0]) & (after["period"] == key[1])
-                     & (after["sex"] == key[2]) & (after["age"] == key[3])]
-    assert list(same_key["source_kind"]) == ["live"]
-    assert same_key["value"].iloc[0] == target["value"].iloc[0] + 1
+
+    def at_key(frame):
+        return frame[(frame["area_code"] == key[0]) & (frame["period"] == key[1])
+                     & (frame["sex"] == key[2]) & (frame["age"] == key[3])]
+    same_key = at_key(after)
+    assert sorted(same_key["origin"]) == sorted([*at_key(existing)["origin"], "statbank:FOLK1A"]), \
+        "the live row stays and the harvest rows of its observation stay beside it"
+    assert len(after) == len(existing) + 1
+    loaded = load_indicator("population_total")
+    shown = at_key(loaded.data)
+    assert shown[["source_kind", "value"]].values.tolist() == [["live", target["value"].iloc[0] + 1]]
+    checks = at_key(loaded.cross_checks)
+    assert target["origin"].iloc[0] in set(checks["origin"]) and checks["disagrees"].all()
+    assert set(checks["shown_kind"]) == {"live"}
 
 
 def test_indicator_dropped_from_harvest_loses_its_curated_file_only_with_prune(tmp_data, capsys):

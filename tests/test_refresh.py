@@ -24,6 +24,7 @@ import requests
 import responses
 
 from helpers import refresh
+from helpers.load import load_indicator, pick_best
 from helpers.periods import parse_period
 from helpers.snapshot import COLUMNS, read_indicator, write_indicator
 
@@ -84,7 +85,7 @@ def data_dir(tmp_path, monkeypatch):
     folder = tmp_path / "data"
     monkeypatch.setenv("VISION_DATA_DIR", str(folder))
     write_indicator("population_total", pd.DataFrame([
-        curated("population_total", "340", "Sorø", "2024K1", 30000.0, 10),     # superseded by live 30512
+        curated("population_total", "340", "Sorø", "2024K1", 30000.0, 10),     # outranked by live 30512
         curated("population_total", "340", "Sorø", "2021-01-01", 29993.0, 11),  # no live twin: stays
         curated("population_total", "329", "Ringsted", "2023K4", 35950.0, 12),  # live is '..': curated stays
     ], columns=COLUMNS))
@@ -140,12 +141,17 @@ def api():
         yield Api(rsps)
 
 
+def loadable(cat):
+    """The fixture catalog as helpers.load.load_indicator reads it (records with decimals)."""
+    return SimpleNamespace(indicators=cat.indicators, indicator=lambda i: {"decimals": 0, **cat.indicators[i]})
+
+
 def run(argv, sleeps=None):
     return refresh.main(argv, now=lambda: NOW, sleep=(sleeps.append if sleeps is not None else (lambda s: None)))
 
 
 # ------------------------------------------------------------------ success
-def test_live_rows_supersede_curated_and_carry_provenance(data_dir, catalog, api, capsys):
+def test_live_rows_outrank_curated_and_carry_provenance(data_dir, catalog, api, capsys):
     wellbeing_before = (data_dir / "snapshot" / "wellbeing.csv").read_bytes()
     assert run([]) == 0
     out = capsys.readouterr()
@@ -155,7 +161,7 @@ def test_live_rows_supersede_curated_and_carry_provenance(data_dir, catalog, api
 
     frame = read_indicator("population_total")
     live_rows = frame[frame["source_kind"] == "live"]
-    assert len(live_rows) == 8, "9 cells, minus 329/2023K4 which is '..' while curated has a number"
+    assert len(live_rows) == 9, "9 cells; 329/2023K4 is '..' and stays as a suppressed live row"
     row = live_rows[(live_rows["area_code"] == "340") & (live_rows["period"] == "2024K1")].iloc[0]
     assert row["value"] == 30512.0
     assert (row["publisher"], row["table"], row["source_url"], row["origin"]) == (
@@ -167,10 +173,19 @@ def test_live_rows_supersede_curated_and_carry_provenance(data_dir, catalog, api
         assert part in row["quote"]
 
     curated_rows = frame[frame["source_kind"] != "live"]
-    assert sorted(curated_rows["origin"]) == ["harvest/theme2_lokalsamfund.csv:11",
-                                              "harvest/theme2_lokalsamfund.csv:12"]
-    ringsted = frame[(frame["area_code"] == "329") & (frame["period"] == "2023K4")]
-    assert ringsted["value"].tolist() == [35950.0] and ringsted["source_kind"].tolist() == ["publisher_page"]
+    assert sorted(curated_rows["origin"]) == [f"harvest/theme2_lokalsamfund.csv:{n}" for n in (10, 11, 12)], \
+        "a refresh deletes no harvested row: the outranked one stays as a cross-check"
+
+    # What the page shows: the live number where there is one, the curated number where live is '..'.
+    loaded = load_indicator("population_total", catalog=loadable(catalog))
+    shown = {(r.area_code, r.period): (r.source_kind, r.value) for r in loaded.data.itertuples()}
+    assert shown[("340", "2024K1")] == ("live", 30512.0)
+    assert shown[("329", "2023K4")] == ("publisher_page", 35950.0)
+    assert shown[("340", "2021-01-01")] == ("publisher_page", 29993.0)
+    checks = {(r.area_code, r.period, r.source_kind): (r.value, r.shown_value, r.disagrees)
+              for r in loaded.cross_checks.itertuples()}
+    assert checks[("340", "2024K1", "publisher_page")] == (30000.0, 30512.0, True)
+    assert ("329", "2023K4", "live") in checks, "the suppressed live cell is a cross-check"
 
     unemployment = read_indicator("unemployment_rate")
     suppressed = unemployment[unemployment["value_flag"] == "suppressed"]
@@ -211,7 +226,7 @@ def test_dry_run_writes_nothing_and_says_what_would_change(data_dir, catalog, ap
     assert snapshot_bytes(data_dir) == before
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if "population_total" in line)
-    assert "dry-run" in line and "8 live" in line and "1 viste rækker erstattes (curated 1)" in line and "ændres" in line
+    assert "dry-run" in line and "9 live" in line and "1 viste rækker erstattes (publisher_page 1)" in line and "ændres" in line
     assert api.data_calls("FOLK1A"), "a dry run still fetches and validates"
 
 
@@ -329,8 +344,8 @@ def test_merge_rules():
         return r
 
     existing = pd.DataFrame([
-        row("publisher_page", "340", "2020", 1.0, "h:1"),      # superseded by a live number
-        row("publisher_page", "340", "2021", 2.0, "h:2"),      # live is suppressed: curated stays
+        row("publisher_page", "340", "2020", 1.0, "h:1"),      # outranked by a live number: stays
+        row("publisher_page", "340", "2021", 2.0, "h:2"),      # live is suppressed: curated stays shown
         row("publisher_page", "340", "2022", 3.0, "h:3"),      # no live twin
         row("live", "340", "2019", 9.0, "statbank:OLD"),  # old live rows go
     ], columns=COLUMNS)
@@ -339,10 +354,15 @@ def test_merge_rules():
         row("live", "340", "2021", None, "statbank:T"),
         row("live", "340", "2023", None, "statbank:T"),  # no curated twin: kept as suppressed
     ], columns=COLUMNS)
-    merged, dropped = refresh.merge_live(existing, new)
-    assert dropped == 1
+    merged, outranked = refresh.merge_live(existing, new)
+    assert outranked == 1
     assert sorted(zip(merged["period"], merged["origin"])) == [
+        ("2020", "h:1"), ("2020", "statbank:T"), ("2021", "h:2"), ("2021", "statbank:T"), ("2022", "h:3"),
+        ("2023", "statbank:T")], "only the old live row goes"
+    shown, checks = pick_best(merged, 0)
+    assert sorted(zip(shown["period"], shown["origin"])) == [
         ("2020", "statbank:T"), ("2021", "h:2"), ("2022", "h:3"), ("2023", "statbank:T")]
+    assert sorted(zip(checks["period"], checks["origin"])) == [("2020", "h:1"), ("2021", "statbank:T")]
 
 
 @pytest.mark.parametrize("code, text, label", [
@@ -396,7 +416,7 @@ def test_plan_prints_the_requests_and_the_rows_they_replace_offline(data_dir, mo
     assert json.loads(curl.split("-d '", 1)[1].rstrip("'")) == body
     assert f"GET {closed}/data/FOLK1A/CSV?lang=da&valuePresentation=Code&OMR%C3%85DE=000,340,329&Tid=*" in out
     population = out.split("== population_total")[1].split("==")[0]
-    assert "erstatter / replaces 2 viste rækker (curated 2) for 329, 340, 2023K4 .. 2024K1" in population
+    assert "erstatter / replaces 2 viste rækker (publisher_page 2) for 329, 340, 2023K4 .. 2024K1" in population
     births = out.split("== births")[1].split("==")[0]
     assert "IKKE verificeret" in births and "check B02" in births
     assert births.count("curl") == 2 and "eliminering af OMRÅDE" in births

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from helpers.load import load_indicator
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "statbank"
@@ -76,7 +79,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_make_data_refreshes_ras200_folk1a_bev107_end_to_end(tmp_path, server):
+def test_make_data_refreshes_ras200_folk1a_bev107_end_to_end(tmp_path, server, monkeypatch):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     data = tmp_path / "data"
@@ -100,7 +103,7 @@ def test_make_data_refreshes_ras200_folk1a_bev107_end_to_end(tmp_path, server):
         "every other file stays byte-identical"
     assert set(after) - set(before) <= expected_changes
 
-    # FOLK1A: 2024K1 etc. become 1 January rows that supersede the curated/copied ones.
+    # FOLK1A: 2024K1 etc. become 1 January rows that outrank the curated/copied ones.
     pop = pd.read_csv(data / "snapshot" / "population_total.csv", dtype=str, keep_default_na=False)
     old = pd.read_csv(ROOT / "data" / "snapshot" / "population_total.csv", dtype=str, keep_default_na=False)
     live = pop[pop["source_kind"] == "live"]
@@ -113,20 +116,43 @@ def test_make_data_refreshes_ras200_folk1a_bev107_end_to_end(tmp_path, server):
     assert sorø["value"] == recorded and sorø["origin"] == "statbank:FOLK1A" and sorø["via"] == "" \
         if "via" in pop.columns else sorø["value"] == recorded
     keys = ["area_code", "period", "sex", "age"]
-    per_key = pop.groupby(keys)["source_kind"].apply(set)
-    assert all(kinds == {"live"} for key, kinds in per_key.items() if "live" in kinds), \
-        "a live row leaves no weaker row with its key"
-    untouched = old.merge(live[keys], on=keys, how="left", indicator=True)
-    kept = untouched[untouched["_merge"] == "left_only"].drop(columns="_merge")
-    assert len(pop) == len(live) + len(kept), "rows without a live twin stay"
-    # 370 on 2023-01-01 has two conflicting curated rows and no recorded live value: both stay.
-    assert len(pop[(pop["area_code"] == "370") & (pop["period"] == "2023-01-01")]) == 2
+    # The weaker rows stay byte for byte beside the live ones: they are the cross-checks.
+    weaker = pop[pop["source_kind"] != "live"].sort_values("origin").reset_index(drop=True)
+    assert weaker.equals(old[old["source_kind"] != "live"].sort_values("origin").reset_index(drop=True)), \
+        "a refresh deletes no row of another source kind"
+    assert len(pop) == len(live) + len(weaker)
+    outranked = old.merge(live.loc[live["value_flag"] == "", keys], on=keys)
+    assert len(outranked), "the recorded FOLK1A cells overlap the harvested ones"
+    # 370 on 2023-01-01 has two disagreeing curated rows (and an export row), no recorded live value: all stay.
+    at_370 = pop[(pop["area_code"] == "370") & (pop["period"] == "2023-01-01")]
+    assert sorted(at_370["origin"]) == sorted(old[(old["area_code"] == "370") & (old["period"] == "2023-01-01")]["origin"])
+    assert len(at_370) >= 2 and "live" not in set(at_370["source_kind"])
+
+    # The printed count is about shown rows: those the page showed before that a live number now outranks.
+    monkeypatch.setenv("VISION_DATA_DIR", str(ROOT / "data"))
+    shown_before = load_indicator("population_total").data
+    valued = set(map(tuple, live.loc[live["value_flag"] == "", keys].itertuples(index=False, name=None)))
+    expected = sum(k in valued for k in map(tuple, shown_before[keys].itertuples(index=False, name=None)))
+    printed = re.search(r"(\d+) viste rækker erstattes", next(line for line in lines if line.startswith("population_total:")))
+    assert printed and int(printed[1]) == expected > 0, result.stdout
+
+    # What the page shows: per observation the live value; the other rows are its cross-checks.
+    monkeypatch.setenv("VISION_DATA_DIR", str(data))
+    loaded = load_indicator("population_total")
+    shown = loaded.data[(loaded.data["area_code"] == "340") & (loaded.data["period"] == "2021-01-01")]
+    assert shown["source_kind"].tolist() == ["live"] and shown["value"].tolist() == [float(recorded)]
+    checks = loaded.cross_checks
+    sorø_checks = checks[(checks["area_code"] == "340") & (checks["period"] == "2021-01-01")]
+    assert set(sorø_checks["origin"]) == set(old[(old["area_code"] == "340") & (old["period"] == "2021-01-01")]["origin"])
+    assert (sorø_checks["shown_kind"] == "live").all()
+    shown_origins = set(loaded.data["origin"])
+    assert not set(outranked["origin"]) & shown_origins, "no outranked row is shown"
 
     # BEV107: municipalities from the table, Hele landet by eliminating OMRÅDE, no 085.
     births = pd.read_csv(data / "snapshot" / "births.csv", dtype=str, keep_default_na=False)
     assert set(births["area_code"]) == {"000", "340", "329", "330", "370", "316", "326"}
-    national = births[births["area_code"] == "000"].iloc[0]
-    assert (national["value"], national["source_kind"], national["period"]) == ("57469", "live", "2023")
+    national = births[(births["area_code"] == "000") & (births["source_kind"] == "live")].iloc[0]
+    assert (national["value"], national["period"]) == ("57469", "2023")
     assert "eliminering" in national["quote"]
     moves = pd.read_csv(data / "snapshot" / "moves_in.csv", dtype=str, keep_default_na=False)
     assert (moves["source_kind"] == "live").all() and "BEVÆGELSE=B05 (Tilflyttede)" in moves["quote"].iloc[0]

@@ -16,8 +16,8 @@ from. The import:
    the spec, ``quote`` = the verbatim line, ``origin`` = ``export/<spec>/<file>:<line>`` and
    ``retrieved`` = the download date;
 3. merges them into the indicator's snapshot file: rows from an earlier import of the same spec
-   go, an export row supersedes weaker rows with the same area/period/sex/age (copies, pages,
-   press, curated), a live row keeps precedence and stays;
+   go; weaker rows with the same area/period/sex/age (copies, pages, press) stay as cross-checks
+   (the page shows the export, helpers.load.pick_best), a live row keeps precedence and stays;
 4. validates the file with ``helpers.snapshot.validate_frame`` before writing it atomically.
 
 Bad input stops the import with one line naming the file, line and column.
@@ -190,13 +190,18 @@ def _rank(kind: str) -> int:
 
 
 def merge_export(existing: pd.DataFrame, rows: pd.DataFrame, origin_prefix: str) -> tuple[pd.DataFrame, int]:
-    """Existing rows + export rows; returns (merged, number of weaker rows superseded)."""
+    """Existing rows + export rows; returns (merged, number of weaker rows the export outranks).
+
+    The rows of an earlier import of the same spec (origin `exports/<spec>/`) are replaced. Rows
+    of every other kind are kept, like helpers.snapshot.merge_live does for a refresh: the weaker
+    ones become cross-checks (helpers.load.pick_best shows the best kind), and `make import`,
+    which rewrites the harvest rows, would bring them back anyway.
+    """
     existing = existing[~existing["origin"].str.startswith(origin_prefix)]
-    keys = set(map(tuple, rows[KEY].astype(str).itertuples(index=False, name=None)))
+    keys = set(map(tuple, rows[rows["value_flag"] == ""][KEY].astype(str).itertuples(index=False, name=None)))
     row_keys = list(map(tuple, existing[KEY].astype(str).itertuples(index=False, name=None)))
     weaker = [k in keys and _rank(kind) > _rank(KIND) for k, kind in zip(row_keys, existing["source_kind"])]
-    kept = existing[[not w for w in weaker]]
-    parts = [p for p in (kept, rows) if len(p)]
+    parts = [p for p in (existing, rows) if len(p)]
     return pd.concat(parts, ignore_index=True), sum(weaker)
 
 

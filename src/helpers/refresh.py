@@ -16,10 +16,12 @@ table (and, unless ``--include-unverified``, is marked ``verified: true``), the 
    before fetching any;
 2. fetches the data and turns it into tidy snapshot rows (``source_kind`` live, origin
    ``statbank:<TABLE>``, ``retrieved`` = fetch date, ``updated`` = ``tableinfo.updated``);
-3. merges them with the indicator's snapshot file: the previous live rows are replaced; a
-   live row with a number supersedes curated rows with the same area/period/sex/age; a
-   live row without a number (suppressed or missing) gives way to a curated row that has
-   one; all other curated rows stay;
+3. merges them with the indicator's snapshot file (``helpers.snapshot.merge_live``): the
+   previous live rows are replaced; rows of every other source kind stay. A page shows per
+   observation the best kind with a number (``helpers.load.pick_best``), so a live number
+   outranks the rows with the same area/period/sex/age, which become cross-checks, and a
+   live row without a number (suppressed or missing) gives way to a row that has one. The
+   printed "N viste rækker erstattes" counts the rows shown before that a live number now outranks;
 4. validates and writes the file atomically and records it in ``data/manifest.json``
    (also written atomically; per indicator: source, table, fetched_at, rows, sha256). When
    a new snapshot file appears, ``data/datapackage.json`` is rewritten to list it.
@@ -458,12 +460,18 @@ def _rank(kind: str) -> int:
 
 
 def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows a page shows: per (area, period, sex, age) the best source kind (helpers.sources)."""
+    """The rows a page shows: per (area, period, sex, age, unit) the best source kind with a value.
+
+    The same choice as helpers.load.pick_best (a row with a number beats one without, then
+    helpers.sources precedence), without its cross-check bookkeeping.
+    """
     if frame.empty:
         return frame
-    ranked = frame.assign(_rank=frame["source_kind"].map(_rank))
-    best = ranked.groupby(KEY, sort=False)["_rank"].transform("min")
-    return ranked[ranked["_rank"] == best].drop(columns="_rank")
+    missing = frame["value"].isna().astype(int) * (len(SOURCE_KINDS) + 1)
+    ranked = frame.assign(_rank=frame["source_kind"].map(_rank) + missing)
+    best = ranked.groupby([*KEY, "unit"], sort=False)["_rank"].transform("min")
+    # One row per observation, as on the page: same-kind twins (agreeing or not) count once.
+    return ranked[ranked["_rank"] == best].drop(columns="_rank").drop_duplicates([*KEY, "unit"])
 
 
 def rows_to_replace(existing: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -550,18 +558,24 @@ def refresh_indicator(client: StatbankClient, indicator_id: str, record: Any, li
     path = snapshot_path(indicator_id)
     old_bytes = path.read_bytes() if path.exists() else None
     existing = read_indicator(indicator_id)
-    replaceable = rows_to_replace(existing, plan)
-    merged, superseded = merge_live(existing, rows)
+    merged, _ = merge_live(existing, rows)
+    # What a reader notices: shown rows (best kind before the refresh) that a live number now
+    # outranks. They stay in the file as cross-checks; rows that were cross-checks already are not counted.
+    with_value = set(map(tuple, rows.loc[rows["value_flag"] == "", KEY].astype(str).itertuples(index=False, name=None)))
+    before = shown_rows(existing)
+    before = before[before["source_kind"] != "live"] if len(before) else before
+    outranked = before[[k in with_value for k in map(tuple, before[KEY].astype(str).itertuples(index=False, name=None))]] \
+        if len(before) else before
+    superseded = len(outranked)
     new_bytes = render_csv(validate_frame(indicator_id, merged))
     outcome = Outcome(indicator_id, info.id, live_rows=len(merged[merged["source_kind"] == "live"]),
                       superseded=superseded, changed=new_bytes != old_bytes, created=old_bytes is None,
                       path=path)
     previous_live = existing[existing["source_kind"] == "live"]
-    gone = replaceable[~replaceable["origin"].isin(merged["origin"])] if len(replaceable) else replaceable
     verdict = "erstattet / replaced" if outcome.changed else "uændret / unchanged"
     outcome.summary = (f"{indicator_id}: {verdict}: {info.id}, {outcome.live_rows} live rækker "
                        f"(før {len(previous_live)}), {superseded} viste rækker erstattes"
-                       + (f" ({_kinds_summary(gone)})" if len(gone) else "")
+                       + (f" ({_kinds_summary(outranked)})" if superseded else "")
                        + f", {'filen ændres' if outcome.changed else 'filen er uændret'}"
                        + "".join(f"; {note}" for note in plan.notes))
     if dry_run:
