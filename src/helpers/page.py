@@ -664,6 +664,14 @@ def _trend(result) -> str:
     return f"{text} ({result.base_period}–{result.latest_period})" if text else "–"
 
 
+def _rank_text(indicator_id) -> str:
+    """"nr. 23 af 98 (2024)" for a headline compared across all municipalities, else ""."""
+    if not indicator_id:
+        return ""
+    from helpers import compare  # compare draws with page's styles, so it is imported when used
+    return compare.rank_cell(indicator_id)
+
+
 def scorecard_rows(catalog=None, loader=None) -> list[dict]:
     """One dict per goal (in theme/order order) with what the scorecard shows (see `verdict`)."""
     catalog = catalog or _catalog()
@@ -677,7 +685,7 @@ def scorecard_rows(catalog=None, loader=None) -> list[dict]:
                          page=rget(goal, "page", ""), indicator_id=v["indicator_id"], indicator=v["indicator"],
                          latest=v["latest"], period=v["period"], trend=v["trend"], target=v["target"],
                          status=v["status"], label=v["label"], sort_value=v["sort_value"], answer=v["answer"],
-                         trend_dir=v.get("trend_dir"),
+                         trend_dir=v.get("trend_dir"), rank=_rank_text(v["indicator_id"]),
                          source=v["source"], supplementary=bool(rget(goal, "supplementary", False))))
     return rows
 
@@ -716,6 +724,8 @@ def scorecard(catalog=None, loader=None, from_page: str = SCORECARD_PAGE) -> Htm
         link = _rel(r["page"], from_page) if r["page"] else ""
         title = f'<a href="{esc(link)}">{esc(r["goal"])}</a>' if link else esc(r["goal"])
         latest = esc(r["latest"]) + (f' <span class="v26-muted">({esc(r["period"])})</span>' if r["period"] else "")
+        if r.get("rank"):  # Sorø's place among the 98 municipalities (helpers.rank), under the value
+            latest += f'<br><span class="v26-muted">{esc(r["rank"])} kommuner</span>'
         sort_value = "" if r["sort_value"] is None else repr(float(r["sort_value"]))
         target = f'<br><span class="v26-muted">Mål: {esc(r["target"])}</span>' if r["target"] else ""
         body.append(
