@@ -38,3 +38,9 @@ def test_year_change_spread_counts_municipal_falls():
             row("000", 2023, 25.0), row("000", 2024, 25.2)]
     out = F.year_change_spread("x", "2023", "2024", drop=0.10, data=Data(rec("none"), rows))
     assert out == {"2023": "30,0 %", "2024": "24,0 %", "ref_change": "+0,2 procentpoint", "drops": "2", "n": "3"}
+
+
+def test_periods_as_a_reader_says_them():
+    assert F.period_da("2026-01-01") == "1. januar 2026"
+    assert F.period_da("2021M10") == "oktober 2021"
+    assert [F.period_da(p) for p in ("2024", "2016K3", "2023-2025")] == ["2024", "2016K3", "2023-2025"]

@@ -6,6 +6,8 @@ can never leave a paragraph contradicting its own chart. Every value is formatte
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from helpers.progress import LABELS_DA, assess, choose_breakdown, is_percentage, is_projection_indicator, record_of, rget, usable_rows
@@ -32,6 +34,23 @@ def _change(x0, xt, record) -> str:
     if is_percentage(record):
         return f"{sign}{fmt_number(delta, decimals)} procentpoint"
     return ("+" if delta > 0 else "-" if delta < 0 else "") + _fmt(abs(delta), record)
+
+
+MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+             "november", "december")
+
+
+def period_da(period) -> str:
+    """A period label as a reader says it: 2026-01-01 -> 1. januar 2026, 2021M10 -> oktober 2021;
+    years, quarters and ranges stay as they are."""
+    text = str(period)
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        return f"{int(m.group(3))}. {MONTHS_DA[int(m.group(2)) - 1]} {m.group(1)}"
+    m = re.fullmatch(r"(\d{4})M(\d{2})", text)
+    if m:
+        return f"{MONTHS_DA[int(m.group(2)) - 1]} {m.group(1)}"
+    return text
 
 
 def _relative(x0, xt) -> str:
@@ -68,7 +87,7 @@ def facts(indicator_id: str, data=None, area: str = "340", reference: str = "000
            "ref_value": MISSING}
     if not own.empty:
         first, last = own.iloc[0], own.iloc[-1]
-        out.update(first_period=str(first["period"]), last_period=str(last["period"]),
+        out.update(first_period=period_da(first["period"]), last_period=period_da(last["period"]),
                    first_value=_fmt(first["value"], record), last_value=_fmt(last["value"], record))
         ref = _area_rows(frame, reference, projection)
         if not ref.empty:
@@ -79,7 +98,7 @@ def facts(indicator_id: str, data=None, area: str = "340", reference: str = "000
         out["first_value"] = MISSING
     result = assess(data, area=area)
     out.update(status=LABELS_DA.get(result.status, result.status),
-               base_period=str(result.base_period or MISSING), latest_period=str(result.latest_period or MISSING),
+               base_period=period_da(result.base_period or MISSING), latest_period=period_da(result.latest_period or MISSING),
                base_value=_fmt(result.base_value, record), latest_value=_fmt(result.latest_value, record),
                change=_change(result.base_value, result.latest_value, record),
                rel_change=_relative(result.base_value, result.latest_value))
@@ -88,7 +107,7 @@ def facts(indicator_id: str, data=None, area: str = "340", reference: str = "000
     latest = ranked.latest if ranked is not None else None
     out.update(place=str(latest.place) if latest is not None and latest.place is not None else MISSING,
                n_areas=str(latest.n) if latest is not None else MISSING,
-               rank_period=str(latest.period) if latest is not None else MISSING)
+               rank_period=period_da(latest.period) if latest is not None else MISSING)
     return out
 
 
