@@ -317,10 +317,25 @@ function render({ model, el }) {
   const names = ["payload", "indicator_index", "area_index", "period", "measure_index", "measure_keys", "area_status"];
   names.forEach((n) => model.on("change:" + n, draw));
   draw();
+  // The period slider (an ipywidgets IntRangeSlider, drawn by noUiSlider in its own view) gives
+  // its two handles no accessible name; screen readers would announce "slider, 2015". Name
+  // them in Danish once they exist (the slider's view may render after this chart).
+  nameSliderHandles();
+  const observer = typeof MutationObserver === "function" ? new MutationObserver(nameSliderHandles) : null;
+  if (observer) observer.observe(document.body, { childList: true, subtree: true });
   return () => {
+    if (observer) observer.disconnect();
     names.forEach((n) => model.off("change:" + n, draw));
     if (result && result.finalize) result.finalize();
   };
+}
+
+const HANDLE_NAMES = [[".noUi-handle-lower", "Fra år"], [".noUi-handle-upper", "Til år"]];
+
+export function nameSliderHandles() {
+  for (const [selector, label] of HANDLE_NAMES) {
+    document.querySelectorAll(selector + ":not([aria-label])").forEach((h) => h.setAttribute("aria-label", label));
+  }
 }
 
 export default { render };
