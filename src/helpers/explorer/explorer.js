@@ -165,6 +165,10 @@ function vlSpec(sel) {
     height: 300,
     autosize: { type: "fit-x", contains: "padding" },
     title: { text: sel.ind.title, subtitle: sel.measureLabel, anchor: "start" },
+    // Vega's own ARIA labels are English ("X-axis for a utc scale with values from ..."), as in
+    // helpers/render.py they are switched off; the SVG gets a Danish description instead.
+    description: "Linjediagram: " + sel.ind.title + " (" + sel.measureLabel + ")",
+    config: { axis: { aria: false }, legend: { aria: false }, mark: { aria: false }, title: { aria: false } },
     data: { values: sel.rows },
     mark: { type: "line", point: true, strokeWidth: 2 },
     encoding: {
