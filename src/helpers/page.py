@@ -921,7 +921,9 @@ def map_table(indicator_id: str, period: str, data=None, sex: str = "i alt", age
     """The rows behind `map_block` (same selection) as a data_table."""
     data = data if data is not None else _load(indicator_id)
     rows = map_rows(indicator_id, period, data=data, sex=sex, age=age)
-    return data_table(indicator_id, data={"record": record_of(data), "data": rows}, collapsed=collapsed)
+    # The map shows every municipality of the region, not only the record's comparison areas.
+    return data_table(indicator_id, data={"record": record_of(data), "data": rows},
+                      areas=list(rows["area_code"].astype(str)) if len(rows) else None, collapsed=collapsed)
 
 
 def map_sources(items, max_quotes: int = 3) -> Html:
