@@ -93,7 +93,9 @@ def test_data_table_danish_formats():
     markup = page.data_table("pop", data=DATA).html
     assert "29.331" in markup and "5.806.081" in markup
     assert "<th scope=\"col\">Periode</th>" in markup and "Kilde" in markup
-    assert markup.count("<tr>") == 1 + len(ROWS)
+    # Without `areas`: the record's comparison areas (340, 000), as the chart; 999 is left out.
+    assert markup.count("<tr>") == 1 + len(ROWS) - 1 and "Andet område" not in markup
+    assert "Andet område" in page.data_table("pop", data=DATA, areas=["999"]).html
     assert 'href="https://www.statbank.dk/FOLK1A"' in markup
 
 

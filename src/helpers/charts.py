@@ -139,6 +139,9 @@ def _select_areas(frame: pd.DataFrame, record, areas) -> pd.DataFrame:
     return frame[mask] if mask.any() else frame
 
 
+select_areas = _select_areas  # public for helpers.page's data tables (the same areas as the chart)
+
+
 def _record_unit_rows(frame: pd.DataFrame, record) -> pd.DataFrame:
     """Rows in the record's unit when a series mixes units (e.g. pct and personer for the same
     period): one chart has one value axis. Unchanged when no row has the record's unit."""

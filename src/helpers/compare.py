@@ -104,11 +104,15 @@ def period_text(ranked: IndicatorRank, period) -> str:
 
 
 # ------------------------------------------------------------------ data for the specs
-def _short(x) -> float | None:
+def _short(x, decimals: int) -> float | int | None:
+    """The value as the page shows it: rounded to the indicator's decimals (the tooltip's
+    format), a whole number without '.0'. The page embeds 98 municipalities x every period of
+    every indicator, so each extra digit costs tens of kilobytes; places come from Python
+    (helpers.rank, on the unrounded values), not from these values."""
     if x is None or pd.isna(x):
         return None
-    # Six significant digits are plenty for display; places come from Python, not these values.
-    return float(f"{float(x):.6g}")
+    shown = round(float(x), max(0, int(decimals)))
+    return int(shown) if shown.is_integer() else shown
 
 
 def _kind(code: str) -> str:
@@ -135,7 +139,7 @@ def payload(ranks: list[IndicatorRank]) -> tuple[list[dict], list[dict], list[tu
             got = {str(c): (v, r) for c, v, r in zip(sub["area_code"], sub["value"], sub["place"])}
             for code in codes:
                 v, r = got.get(code, (None, None))
-                values[code].append(_short(v))
+                values[code].append(_short(v, ranked.decimals))
                 places[code].append(None if r is None or pd.isna(r) else int(r))
             slots.append((i, p.period))
             if p.place is not None:

@@ -500,12 +500,17 @@ def chart_block(indicator_id: str, data=None, caption: str | None = None, compar
 
 # ------------------------------------------------------------------ data table
 def data_table(indicator_id: str, data=None, areas=None, collapsed: bool = True) -> Html:
-    """All rows of an indicator as a Danish table: period, area, value, unit, source, note."""
+    """The shown rows of an indicator as a Danish table: period, area, value, unit, source, note.
+
+    Without `areas` the table has the areas the page's charts show (the record's comparison
+    areas plus Sorø's local places, helpers.charts.select_areas): since series for all 98
+    municipalities are in the snapshot, "every row" would make a goal page megabytes heavy."""
+    from helpers import charts
     data = data if data is not None else _load(indicator_id)
     record = record_of(data)
     frame = frame_of(data)
-    if areas is not None and len(frame):
-        frame = frame[frame["area_code"].astype(str).isin([str(a) for a in areas])]
+    if len(frame):
+        frame = charts.select_areas(frame, record, areas)
     decimals = _decimals(record, frame)
     title = rget(record, "title", indicator_id)
     if frame.empty:
@@ -926,7 +931,9 @@ def map_table(indicator_id: str, period: str, data=None, sex: str = "i alt", age
     """The rows behind `map_block` (same selection) as a data_table."""
     data = data if data is not None else _load(indicator_id)
     rows = map_rows(indicator_id, period, data=data, sex=sex, age=age)
-    return data_table(indicator_id, data={"record": record_of(data), "data": rows}, collapsed=collapsed)
+    # The map shows every municipality of the region, not only the record's comparison areas.
+    return data_table(indicator_id, data={"record": record_of(data), "data": rows},
+                      areas=list(rows["area_code"].astype(str)) if len(rows) else None, collapsed=collapsed)
 
 
 def map_sources(items, max_quotes: int = 3) -> Html:

@@ -21,6 +21,13 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 TEXT_PAGE_BUDGET = 700_000
 CHART_PAGE_BUDGET = 2_000_000
+# search.html loads Sphinx's full-text index of the whole book (searchindex.js, ~215 kB in
+# December 2026, growing with the text) on top of the theme's ~500 kB; the search needs all of it.
+SEARCH_PAGE_BUDGET = 1_000_000
+# The four "Udforsk" explorer pages (chapters/tema*/udforsk-*.html) embed every series of their
+# theme for all 98 municipalities; they have their own 6 MB budget (issue #12), checked by
+# tests/browser/test_explorer.py, so they are left out here.
+EXPLORER_PAGE = re.compile(r"^chapters/tema[^/]*/udforsk-[^/]*\.html$")
 
 
 def goal_pages() -> list:
@@ -278,7 +285,11 @@ def test_permalink_restores_the_view(page_watch, site_url, browser):
 
 
 # ------------------------------------------------------------------ 10. page weight
-@pytest.mark.parametrize("name", all_pages())
+def budget_pages() -> list:
+    return [p for p in all_pages() if not (p.values[0] and EXPLORER_PAGE.match(p.values[0]))]
+
+
+@pytest.mark.parametrize("name", budget_pages())
 def test_first_visit_is_within_budget(page_watch, site_url, name):
     page = go(page_watch, site_url, name, DESKTOP)
     page.wait_for_timeout(300)
@@ -286,7 +297,7 @@ def test_first_visit_is_within_budget(page_watch, site_url, name):
         const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
         return [entries.reduce((s, e) => s + (e.decodedBodySize || e.transferSize || 0), 0),
                 document.querySelector('.vision-chart') !== null];}""")
-    budget = CHART_PAGE_BUDGET if has_chart else TEXT_PAGE_BUDGET
+    budget = CHART_PAGE_BUDGET if has_chart else SEARCH_PAGE_BUDGET if name == "search.html" else TEXT_PAGE_BUDGET
     assert total <= budget, f"{name}: {total:,} bytes on a first visit (budget {budget:,})"
     if not has_chart:
         assert page.evaluate("typeof window.vegaEmbed") == "undefined", f"{name} loads the chart bundle"

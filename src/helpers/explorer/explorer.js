@@ -165,6 +165,10 @@ function vlSpec(sel) {
     height: 300,
     autosize: { type: "fit-x", contains: "padding" },
     title: { text: sel.ind.title, subtitle: sel.measureLabel, anchor: "start" },
+    // Vega's own ARIA labels are English ("X-axis for a utc scale with values from ..."), as in
+    // helpers/render.py they are switched off; the SVG gets a Danish description instead.
+    description: "Linjediagram: " + sel.ind.title + " (" + sel.measureLabel + ")",
+    config: { axis: { aria: false }, legend: { aria: false }, mark: { aria: false }, title: { aria: false } },
     data: { values: sel.rows },
     mark: { type: "line", point: true, strokeWidth: 2 },
     encoding: {
@@ -317,10 +321,25 @@ function render({ model, el }) {
   const names = ["payload", "indicator_index", "area_index", "period", "measure_index", "measure_keys", "area_status"];
   names.forEach((n) => model.on("change:" + n, draw));
   draw();
+  // The period slider (an ipywidgets IntRangeSlider, drawn by noUiSlider in its own view) gives
+  // its two handles no accessible name; screen readers would announce "slider, 2015". Name
+  // them in Danish once they exist (the slider's view may render after this chart).
+  nameSliderHandles();
+  const observer = typeof MutationObserver === "function" ? new MutationObserver(nameSliderHandles) : null;
+  if (observer) observer.observe(document.body, { childList: true, subtree: true });
   return () => {
+    if (observer) observer.disconnect();
     names.forEach((n) => model.off("change:" + n, draw));
     if (result && result.finalize) result.finalize();
   };
+}
+
+const HANDLE_NAMES = [[".noUi-handle-lower", "Fra år"], [".noUi-handle-upper", "Til år"]];
+
+export function nameSliderHandles() {
+  for (const [selector, label] of HANDLE_NAMES) {
+    document.querySelectorAll(selector + ":not([aria-label])").forEach((h) => h.setAttribute("aria-label", label));
+  }
 }
 
 export default { render };
