@@ -210,7 +210,9 @@ def _row(entry: dict, indicator_id: str, rule: str, src: dict, meta: dict, publi
         "age": entry["age"],
         "source_kind": entry["kind"],
         "publisher": publisher["publisher"],
-        "table": publisher["table"],
+        # `table` in the map: series.csv's own words when the copy names no table are English
+        # working notes ("table not named in the copy"); the reader sees none rather than those.
+        "table": entry["table"] if "table" in entry else publisher["table"],
         "source_url": entry["url"],
         "via": f"{meta['via_repo']}@{meta['via_commit']}:{meta['via_path']}",
         "quote": src["verbatim"],

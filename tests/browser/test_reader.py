@@ -24,6 +24,11 @@ CHART_PAGE_BUDGET = 2_000_000
 # search.html loads Sphinx's full-text index of the whole book (searchindex.js, ~215 kB in
 # December 2026, growing with the text) on top of the theme's ~500 kB; the search needs all of it.
 SEARCH_PAGE_BUDGET = 1_000_000
+# "Sorø på kortet" embeds every comparable indicator for all 98 municipalities (places, values,
+# period texts) plus the map geometry: 2.13 MB measured after rounding values to the shown
+# decimals. Kept as its own, explicit budget (stated in the closing note of issues #8/#13) rather
+# than letting every chart page grow.
+COMPARISON_PAGE_BUDGET = 2_200_000
 # The four "Udforsk" explorer pages (chapters/tema*/udforsk-*.html) embed every series of their
 # theme for all 98 municipalities; they have their own 6 MB budget (issue #12), checked by
 # tests/browser/test_explorer.py, so they are left out here.
@@ -298,6 +303,8 @@ def test_first_visit_is_within_budget(page_watch, site_url, name):
         return [entries.reduce((s, e) => s + (e.decodedBodySize || e.transferSize || 0), 0),
                 document.querySelector('.vision-chart') !== null];}""")
     budget = CHART_PAGE_BUDGET if has_chart else SEARCH_PAGE_BUDGET if name == "search.html" else TEXT_PAGE_BUDGET
+    if name == "chapters/kort.html":
+        budget = COMPARISON_PAGE_BUDGET
     assert total <= budget, f"{name}: {total:,} bytes on a first visit (budget {budget:,})"
     if not has_chart:
         assert page.evaluate("typeof window.vegaEmbed") == "undefined", f"{name} loads the chart bundle"
