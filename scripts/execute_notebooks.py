@@ -80,6 +80,24 @@ def with_outputs_of(path: Path, executed: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def has_widget_state(path: Path) -> bool:
+    return "widgets" in nbformat.read(path, as_version=4).metadata
+
+
+def execute_with_widget_state(path: Path) -> str:
+    """A notebook whose stored widget state is its content (the "Udforsk" explorers): the cache
+    keeps cell outputs but not notebook metadata, so such a notebook is executed here, with
+    nbclient storing the widget state (stable model ids keep it deterministic)."""
+    from nbclient import NotebookClient
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name=KERNELSPEC["name"], store_widget_state=True, record_timing=False,
+                   timeout=600, startup_timeout=300,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    normalise(nb)
+    nbformat.validate(nb)
+    return nbformat.writes(nb) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*")
@@ -110,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(path)
             print(f"{rel}: an input changed during execution; run again", file=sys.stderr)
             continue
-        text = with_outputs_of(path, fresh[0])
+        text = execute_with_widget_state(path) if has_widget_state(path) else with_outputs_of(path, fresh[0])
         changed = text != path.read_text(encoding="utf-8")
         if changed and not args.check:
             path.write_text(text, encoding="utf-8")
