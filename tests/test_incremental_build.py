@@ -42,7 +42,7 @@ def make_copy(tmp_path: Path) -> Path:
     book.mkdir()
     for name in ("_config.yml", "requirements.txt", "constraints.txt", "pyproject.toml"):
         shutil.copy2(ROOT / name, book / name)
-    for folder in ("scripts", "_static", "data"):
+    for folder in ("scripts", "_static", "data", "widgets_extra"):
         shutil.copytree(ROOT / folder, book / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (book / NOTEBOOK).parent.mkdir(parents=True)
     shutil.copy2(ROOT / f"{NOTEBOOK}.ipynb", book / f"{NOTEBOOK}.ipynb")

@@ -72,6 +72,8 @@ def chart_csv_rows(nb) -> list[dict]:
             html = out.get("data", {}).get("text/html", "")
             for payload in re.findall(r"data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)", html):
                 text = base64.b64decode(payload).decode("utf-8")
+                if text.startswith("\ufeff"):  # the Danish Excel copy of the same rows
+                    continue
                 rows.extend(csv.DictReader(io.StringIO(text)))
     assert rows, f"{NOTEBOOK.name}: no CSV data URI in the chart of {INDICATOR}"
     return rows

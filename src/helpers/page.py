@@ -674,7 +674,10 @@ def _rank_text(indicator_id) -> str:
     if not indicator_id:
         return ""
     from helpers import compare  # compare draws with page's styles, so it is imported when used
-    return compare.rank_cell(indicator_id)
+    try:
+        return compare.rank_cell(indicator_id)
+    except UnknownIndicatorError:  # a scorecard drawn from a fixture catalog
+        return ""
 
 
 def scorecard_rows(catalog=None, loader=None) -> list[dict]:
