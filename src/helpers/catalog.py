@@ -26,12 +26,13 @@ import jsonschema
 import yaml
 
 from helpers.paths import catalog_dir
+from helpers.records import IndicatorRecord
 
 # libyaml's loader when present (same results, several times faster on ~200 files)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
-    "Catalog", "CatalogError", "UnknownIndicatorError", "UnknownGoalError",
+    "Catalog", "CatalogError", "IndicatorRecord", "UnknownIndicatorError", "UnknownGoalError",
     "load_catalog", "clear_cache", "close_matches",
 ]
 
@@ -100,16 +101,17 @@ def close_matches(wanted: str, known: Iterable[str], n: int = 5) -> list[str]:
 
 @dataclass
 class Catalog:
-    """The validated catalog. Records are plain dicts as read from YAML: do not mutate them."""
+    """The validated catalog. Indicator records are `IndicatorRecord`s (read-only; attribute or
+    Mapping access); themes and goals are plain dicts as read from YAML: do not mutate them."""
 
     root: Path
     themes: list[dict]
     goals: list[dict]
-    indicators: dict[str, dict]
+    indicators: dict[str, IndicatorRecord]
     vision_sdg: list[int] = field(default_factory=list)
     sdg_note: str = ""
 
-    def indicator(self, indicator_id: str) -> dict:
+    def indicator(self, indicator_id: str) -> IndicatorRecord:
         try:
             return self.indicators[indicator_id]
         except (KeyError, TypeError):
@@ -131,11 +133,11 @@ class Catalog:
         self.theme(number)  # unknown theme -> KeyError
         return [g for g in self.goals if g["theme"] == number]
 
-    def indicators_for_goal(self, goal_id: str) -> list[dict]:
+    def indicators_for_goal(self, goal_id: str) -> list[IndicatorRecord]:
         """The goal's indicator records, headline first."""
         return [self.indicators[i] for i in self.goal(goal_id)["indicators"]]
 
-    def headline(self, goal_id: str) -> dict:
+    def headline(self, goal_id: str) -> IndicatorRecord:
         return self.indicators_for_goal(goal_id)[0]
 
 
@@ -280,7 +282,8 @@ class _Loader:
 
         if self.problems:
             raise CatalogError(self.problems)
-        return Catalog(root=root, themes=themes, goals=goals, indicators=indicators,
+        records = {iid: IndicatorRecord.from_dict(doc) for iid, doc in indicators.items()}
+        return Catalog(root=root, themes=themes, goals=goals, indicators=records,
                        vision_sdg=vision_sdg, sdg_note=themes_doc["sdg_note"])
 
     # -- cross-checks ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import pandas as pd
 from helpers import areas as A
 from helpers.notes import reader_note
 from helpers.fmt import fmt_number, fmt_value, human_period, source_text, unit_label
-from helpers.progress import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_projection, is_target_row, record_of, rget
+from helpers.series import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_projection, is_target_row, record_of, rget
 
 # Charts follow the width of their column ("container"): no fixed 620 px scaled down on a phone.
 WIDTH = "container"
@@ -213,7 +213,7 @@ def _population_by_area_year(codes) -> dict[tuple[str, int], float]:
     """Population 1 January per (area, year) from the population_total snapshot, if any."""
     from helpers.catalog import UnknownIndicatorError
     from helpers.load import load_indicator
-    from helpers.progress import annual_series, choose_breakdown, usable_rows
+    from helpers.series import annual_series, choose_breakdown, usable_rows
     try:
         pop = load_indicator(POPULATION_ID)
     except UnknownIndicatorError:  # no population series: the per-1,000 view is left out

@@ -14,8 +14,8 @@ indicator only changes signals: nothing is re-embedded and the map geometry
 URL hash (#indikator=<id>&periode=<period>), so a view can be linked to. Places are computed in
 Python (helpers.rank), never in the browser.
 
-Display helpers (Html, number formats) come from helpers.page, imported inside the functions so
-that helpers.page may import this module.
+Display helpers come from helpers.markup (Html, STYLE, esc, the CSV) and helpers.fmt (numbers), both
+below this module: helpers.page imports this module, never the other way round.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ KIND_SORO, KIND_NEIGHBOUR, KIND_DENMARK, KIND_OTHER = "Sorø", "Nabokommune", "H
 
 # ------------------------------------------------------------------ text
 def _fmt(x, decimals, unit) -> str:
-    from helpers.page import fmt_value
+    from helpers.fmt import fmt_value
     return fmt_value(x, decimals, unit)
 
 
@@ -288,7 +288,7 @@ def csv_rows(ranked: IndicatorRank, period: str | None = None, area: str | None 
 
 
 def csv_link(ranked: IndicatorRank, rows: pd.DataFrame, what: str) -> str:
-    from helpers.page import csv_data_uri, esc
+    from helpers.markup import csv_data_uri, esc
     name = f"{ranked.indicator_id}-{what}.csv".replace(" ", "-")
     return (f'<p class="v26-compare-csv"><a class="v26-csv" href="{csv_data_uri(rows)}" download="{esc(name)}">'
             f'Hent data (CSV)</a> <span class="v26-muted">{esc(ranked.title)}, {esc(what)}: {len(rows)} '
@@ -329,7 +329,7 @@ def rank_block(indicator_id: str, from_page: str | None = None):
     comparable period, the distribution of the latest period and (with several periods) Sorø's
     place over time. An empty Html when the indicator has no period with 90+ municipalities."""
     from helpers import render
-    from helpers.page import STYLE, Html, esc
+    from helpers.markup import STYLE, Html, esc
     ranked = rank_of(indicator_id)
     if ranked is None:
         return Html("", f"Ingen sammenligning af alle kommuner: {indicator_id}")
@@ -462,7 +462,7 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
     """"Sorø på kortet": indicator and period pickers, the map of Denmark, the distribution and
     Sorø's rank over time for the chosen view, the rank text, and a table of every indicator."""
     from helpers import render
-    from helpers.page import STYLE, Html, esc
+    from helpers.markup import STYLE, Html, esc
     ranks = _ordered(list(ranks)) if ranks is not None else all_ranks()
     if not ranks:
         return Html(f'{STYLE}<p class="v26-box">Bogens data har endnu ingen tal med en værdi for mindst 90 kommuner '
@@ -525,7 +525,7 @@ COMPARE_STYLE = """<style>
 
 def overview_table(ranks: list[IndicatorRank]):
     """Every comparable indicator with Sorø's latest place (readable without JavaScript)."""
-    from helpers.page import esc
+    from helpers.markup import esc
     body = []
     for r in ranks:
         p = r.latest

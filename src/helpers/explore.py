@@ -11,7 +11,7 @@ controls are live Python widgets: `explorer.areas.value = ("340", "329")` update
 from __future__ import annotations
 
 from helpers.explorer import Explorer
-from helpers.progress import record_of, rget
+from helpers.series import record_of, rget
 
 
 def explore(indicator_id: str, data=None, catalog=None) -> Explorer:

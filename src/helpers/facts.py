@@ -2,7 +2,7 @@
 
 Goal notebooks glue these strings into their Markdown (myst-nb `{glue:text}`), so a data refresh
 can never leave a paragraph contradicting its own chart. Every value is formatted the Danish way
-(helpers.page.fmt_value); a number the data does not have is "–", never filled in.
+(helpers.fmt.fmt_value); a number the data does not have is "–", never filled in.
 """
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import re
 
 import pandas as pd
 
-from helpers.progress import LABELS_DA, assess, choose_breakdown, is_percentage, is_projection_indicator, record_of, rget, usable_rows
+from helpers.progress import LABELS_DA, assess
+from helpers.series import choose_breakdown, is_percentage, is_projection_indicator, record_of, rget, usable_rows
 
 MISSING = "–"
 
 
 def _fmt(x, record) -> str:
-    from helpers.page import fmt_value
+    from helpers.fmt import fmt_value
     if x is None:
         return MISSING
     return fmt_value(x, int(rget(record, "decimals", 0) or 0), str(rget(record, "unit", "") or ""))
@@ -24,7 +25,7 @@ def _fmt(x, record) -> str:
 
 def _change(x0, xt, record) -> str:
     """Signed change from x0 to xt: percentage points for a percentage, else in the unit."""
-    from helpers.page import fmt_number
+    from helpers.fmt import fmt_number
     if x0 is None or xt is None:
         return MISSING
     decimals = int(rget(record, "decimals", 0) or 0)
@@ -55,7 +56,7 @@ def period_da(period) -> str:
 
 def _relative(x0, xt) -> str:
     """Change in per cent of the base value, whole per cent."""
-    from helpers.page import fmt_number
+    from helpers.fmt import fmt_number
     if x0 is None or xt is None or float(x0) == 0:
         return MISSING
     pct = round((float(xt) / float(x0) - 1) * 100)

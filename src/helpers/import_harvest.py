@@ -35,8 +35,9 @@ from helpers.catalog import close_matches, load_catalog
 from helpers.periods import KINDS, PeriodError, parse_period
 from helpers.source_classes import classify
 from helpers.snapshot import (
-    COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, list_indicators,
-    merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame, write_indicator,
+    COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, check_plain_value, imported_row,
+    list_indicators, merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame,
+    write_indicator,
 )
 
 HARVEST_COLUMNS = ["indicator_id", "indicator_da", "area_code", "area_name", "period", "value", "unit",
@@ -116,33 +117,14 @@ def convert_row(src: dict, path: Path, line: int, origin_file: str) -> dict:
         period = parse_period(src["period"])
     except PeriodError as exc:
         raise HarvestError(f"{where}: {exc}") from None
-    value = src["value"]
-    if value != "" and not PLAIN_NUMBER.fullmatch(value):
-        raise HarvestError(f"{where}: value {value!r} is not a plain number with '.' decimals")
-    return {
-        "indicator_id": src["indicator_id"],
-        "area_code": src["area_code"],
-        "area_name": normalise_area_name(src["area_code"], src["area_name"]),
-        "period": period.label,
-        "period_type": period.kind,
-        "period_start": period.start.isoformat() if period.start else "",
-        "period_end": period.end.isoformat() if period.end else "",
-        "value": value,
-        "value_flag": "" if value != "" else "missing",
-        "unit": src["unit"],
-        "sex": src["sex"],
-        "age": src["age"],
-        "source_kind": classify(src["source_url"], src["source_publisher"]),
-        "publisher": src["source_publisher"],
-        "table": src["source_table"],
-        "source_url": src["source_url"],
-        "via": "",
-        "quote": src["excerpt"],
-        "retrieved": "",
-        "updated": "",
-        "note": src["note"],
-        "origin": f"{origin_file}:{line}",
-    }
+    value = check_plain_value(src["value"], where, HarvestError)
+    return imported_row(
+        indicator_id=src["indicator_id"], area_code=src["area_code"], area_name=src["area_name"], period=period,
+        value=value, unit=src["unit"], sex=src["sex"], age=src["age"],
+        source_kind=classify(src["source_url"], src["source_publisher"]), publisher=src["source_publisher"],
+        table=src["source_table"], source_url=src["source_url"], quote=src["excerpt"], note=src["note"],
+        origin=f"{origin_file}:{line}",
+    )
 
 
 HARVEST2_PREFIX = "harvest2/"

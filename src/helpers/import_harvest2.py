@@ -23,7 +23,7 @@ import yaml
 
 from helpers import paths
 from helpers.periods import PeriodError, parse_period
-from helpers.snapshot import PLAIN_NUMBER, normalise_area_name
+from helpers.snapshot import check_plain_value, imported_row
 
 VALUE_COLUMNS = ["series_id", "area_code", "area_name", "period", "value", "ref", "verbatim"]
 SERIES_COLUMNS = ["series_id", "title_da", "unit", "publisher", "table", "definition", "computed_by_copy",
@@ -189,38 +189,20 @@ def _row(entry: dict, indicator_id: str, rule: str, src: dict, meta: dict, publi
         period = parse_period(label)
     except PeriodError as exc:
         raise Harvest2Error(f"{where}: period {src['period']!r} ({rule}): {exc}") from None
-    value = src["value"]
-    if value != "" and not PLAIN_NUMBER.fullmatch(value):
-        raise Harvest2Error(f"{where}: value {value!r} is not a plain number with '.' decimals")
+    value = check_plain_value(src["value"], where, Harvest2Error)
     if not src["verbatim"].strip():
         raise Harvest2Error(f"{where}: verbatim source line is empty")
-    return {
-        "indicator_id": indicator_id,
-        "area_code": src["area_code"],
-        "area_name": normalise_area_name(src["area_code"], src["area_name"]),
-        "period": period.label,
-        "period_type": period.kind,
-        "period_start": period.start.isoformat() if period.start else "",
-        "period_end": period.end.isoformat() if period.end else "",
-        "value": value,
-        # An empty value is never 0: the source had none (suppressed small numbers, or missing).
-        "value_flag": "" if value != "" else entry.get("empty", "missing"),
-        "unit": entry["unit"],
-        "sex": entry["sex"],
-        "age": entry["age"],
-        "source_kind": entry["kind"],
-        "publisher": publisher["publisher"],
+    return imported_row(
+        indicator_id=indicator_id, area_code=src["area_code"], area_name=src["area_name"], period=period,
+        value=value, empty_flag=entry.get("empty", "missing"),
+        unit=entry["unit"], sex=entry["sex"], age=entry["age"], source_kind=entry["kind"],
+        publisher=publisher["publisher"],
         # `table` in the map: series.csv's own words when the copy names no table are English
         # working notes ("table not named in the copy"); the reader sees none rather than those.
-        "table": entry["table"] if "table" in entry else publisher["table"],
-        "source_url": entry["url"],
-        "via": f"{meta['via_repo']}@{meta['via_commit']}:{meta['via_path']}",
-        "quote": src["verbatim"],
-        "retrieved": "",
-        "updated": "",
-        "note": entry.get("note", ""),
-        "origin": origin,
-    }
+        table=entry["table"] if "table" in entry else publisher["table"],
+        source_url=entry["url"], via=f"{meta['via_repo']}@{meta['via_commit']}:{meta['via_path']}",
+        quote=src["verbatim"], note=entry.get("note", ""), origin=origin,
+    )
 
 
 def harvest2_rows(folder: Path, mapping: dict[str, dict] | None = None) -> list[dict]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
@@ -24,101 +23,14 @@ import pandas as pd
 from helpers import snapshot
 from helpers.sources import precedence
 from helpers.catalog import Catalog, UnknownIndicatorError, load_catalog
+from helpers.series import SOROE, IndicatorData, Series, _area_code  # noqa: F401  (re-exported)
 
-__all__ = ["IndicatorData", "UnknownIndicatorError", "load_indicator", "pick_best", "SOROE"]
+__all__ = ["IndicatorData", "Series", "UnknownIndicatorError", "load_indicator", "pick_best", "SOROE"]
 
 # One observation: rows with the same key are the same number from different sources. `unit` is
 # part of it because a few series mix units (pct and personer) for the same cell.
 OBSERVATION_KEY = ["area_code", "period", "sex", "age", "unit"]
 
-SOROE = "340"
-
-
-@dataclass
-class IndicatorData:
-    """One indicator: `record` (the catalog dict) and `data` (snapshot rows, all columns)."""
-
-    record: dict
-    data: pd.DataFrame
-    # Rows that a better source (or an equal one) supersedes, with `shown_value`, `shown_kind`
-    # and `disagrees` (differs from the shown value beyond the record's rounding).
-    cross_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def disagreements(self) -> pd.DataFrame:
-        """Cross-check rows whose value differs from the shown one beyond rounding."""
-        if self.cross_checks.empty:
-            return self.cross_checks
-        return self.cross_checks[self.cross_checks["disagrees"]].reset_index(drop=True)
-
-    # -- record shortcuts --------------------------------------------------------------------------
-    @property
-    def id(self) -> str:
-        return self.record["id"]
-
-    @property
-    def title(self) -> str:
-        return self.record["title"]
-
-    @property
-    def description(self) -> str:
-        return self.record["description"]
-
-    @property
-    def unit(self) -> str:
-        return self.record["unit"]
-
-    @property
-    def decimals(self) -> int:
-        return self.record["decimals"]
-
-    @property
-    def direction(self) -> str:
-        return self.record["direction"]
-
-    @property
-    def target(self) -> dict | None:
-        return self.record.get("target")
-
-    @property
-    def goals(self) -> list[str]:
-        return list(self.record["goals"])
-
-    @property
-    def caveats(self) -> list[str]:
-        return list(self.record.get("caveats") or [])
-
-    @property
-    def data_available(self) -> bool:
-        return self.record["data_available"]
-
-    @property
-    def missing_reason(self) -> str | None:
-        return self.record.get("missing_reason")
-
-    @property
-    def live_source(self) -> dict | None:
-        return self.record["sources"].get("live")
-
-    # -- data shortcuts ----------------------------------------------------------------------------
-    @property
-    def has_soroe_data(self) -> bool:
-        """True when at least one row for Sorø Kommune (area 340) has a value."""
-        rows = self.data[self.data["area_code"] == SOROE]
-        return bool(rows["value"].notna().any())
-
-    @property
-    def areas(self) -> list[str]:
-        """Area codes present in the data, in row order."""
-        return list(dict.fromkeys(self.data["area_code"]))
-
-    def for_area(self, area_code: str | int = SOROE) -> pd.DataFrame:
-        return self.data[self.data["area_code"] == _area_code(area_code)].reset_index(drop=True)
-
-    def in_unit(self, unit: str | None = None) -> pd.DataFrame:
-        """Rows in `unit` (default: the record's unit); a few series mix e.g. pct and personer."""
-        unit = self.unit if unit is None else unit
-        return self.data[self.data["unit"] == unit].reset_index(drop=True)
 
 
 def pick_best(frame: pd.DataFrame, decimals: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -184,16 +96,6 @@ def _same(a, b, tolerance: float) -> bool:
     return abs(float(a) - float(b)) <= tolerance
 
 
-def _area_code(area) -> str:
-    if isinstance(area, bool):
-        raise TypeError(f"area code {area!r} is not a code like '340'")
-    if isinstance(area, int):
-        return f"{area:03d}"
-    if isinstance(area, str):
-        return area
-    raise TypeError(f"area code {area!r} is not a code like '340'")
-
-
 def _as_bound(value, name: str, *, end: bool) -> str | None:
     """ISO date text for a start/end bound: a year (int or '2015') or an ISO date."""
     if value is None:
@@ -234,7 +136,7 @@ def check_claim(record: dict, frame: pd.DataFrame) -> None:
 
 
 def load_indicator(indicator_id: str, areas: str | int | Iterable[str | int] | None = None,
-                   start=None, end=None, *, catalog: Catalog | None = None) -> IndicatorData:
+                   start=None, end=None, *, catalog: Catalog | None = None) -> Series:
     """The catalog record and snapshot rows of one indicator.
 
     areas: one area code or several (`"340"`, `["340", "000"]`); None keeps all.
@@ -267,4 +169,4 @@ def load_indicator(indicator_id: str, areas: str | int | Iterable[str | int] | N
         frame = frame[keep]
 
     shown, cross_checks = pick_best(frame.reset_index(drop=True), record["decimals"])
-    return IndicatorData(record=copy.deepcopy(record), data=shown, cross_checks=cross_checks)
+    return Series(record=copy.deepcopy(record), data=shown, cross_checks=cross_checks)

@@ -25,10 +25,14 @@ import posixpath
 import pandas as pd
 
 from helpers import areas as A
+from helpers import compare
 from helpers.catalog import UnknownIndicatorError
 from helpers.notes import reader_note
 from helpers.fmt import clean, fmt_number, fmt_value, human_date, human_period, source_text, unit_label
-from helpers.progress import LABELS_DA, assess, frame_of, is_projection, is_target_row, record_of, rget
+from helpers.progress import LABELS_DA, assess
+from helpers.series import frame_of, is_projection, is_target_row, record_of, rget
+# The page's markup basics live in helpers.markup (compare uses them too); re-exported here.
+from helpers.markup import CSV_COLUMNS, STYLE, Html, csv_data_uri, csv_text, esc  # noqa: F401
 
 VISION_PAGE = "intro"               # the book's front page, which presents the vision
 SCORECARD_PAGE = "scorekort"        # where scorecard() is shown (a page path without suffix)
@@ -57,9 +61,6 @@ STATUS_STYLE = {  # background, text colour, symbol (status is never told by col
 }
 TREND_ARROW = {"up": "↗", "down": "↘", "flat": "→"}  # Assessment.trend: the number's move, never the status
 
-CSV_COLUMNS = ["indicator_id", "area_code", "area_name", "period", "period_type", "value", "unit", "sex", "age",
-               "publisher", "table", "source_kind", "via", "source_url", "quote", "note", "retrieved", "updated",
-               "origin"]
 # "Hent data (Excel)": the same rows and columns with Danish headers (and a Danish reader note).
 CSV_HEADERS_DA = {
     "indicator_id": "Indikator", "area_code": "Områdekode", "area_name": "Område", "period": "Periode",
@@ -68,40 +69,6 @@ CSV_HEADERS_DA = {
     "source_url": "Kildens adresse", "quote": "Citat fra kilden", "note": "Note fra indsamlingen (engelsk)",
     "retrieved": "Hentet dato", "updated": "Opdateret af kilden", "origin": "Oprindelse i datagrundlaget",
 }
-
-STYLE = """<style>
-.v26-badge{display:inline-block;padding:.15em .6em;border-radius:.8em;font-weight:600;font-size:.9em;white-space:nowrap}
-.v26-sdg{display:inline-block;padding:.1em .5em;margin:0 .25em .25em 0;border-radius:.3em;font-size:.85em;font-weight:600;text-decoration:none}
-.v26-box{border:1px solid #ccc;border-left-width:6px;border-radius:4px;padding:.6em .9em;margin:.8em 0}
-.v26-caption{font-size:.9em;color:#333;margin:.3em 0}
-.v26-table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
-.v26-table th,.v26-table td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
-.v26-table td.num,.v26-table th.num{text-align:right;font-variant-numeric:tabular-nums}
-.v26-muted{color:#555;font-size:.9em}
-.visually-hidden{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
-</style>"""
-
-
-class Html:
-    """Displayable HTML: Jupyter shows `_repr_html_`; `str()` gives the markup."""
-
-    def __init__(self, markup: str, summary: str = ""):
-        self.html = markup
-        self.summary = summary
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:  # the text/plain part of the output: short and deterministic
-        return f"<{self.summary or 'HTML'}>"
-
-
-def esc(text) -> str:
-    return html.escape("" if text is None else str(text))
-
 
 # ------------------------------------------------------------------ numbers
 # fmt_number / fmt_value live in helpers.fmt (imported above, re-exported for the notebooks).
@@ -369,21 +336,6 @@ def status_box(indicator_id: str, data=None, area: str = "340") -> Html:
 
 
 # ------------------------------------------------------------------ chart block
-def csv_text(rows: pd.DataFrame) -> str:
-    """The CSV behind a chart: data plus provenance columns, '.' decimals, '\\n' line ends."""
-    out = pd.DataFrame({c: (rows[c] if c in rows else "") for c in CSV_COLUMNS})
-    from helpers.snapshot import format_value
-    out["value"] = [format_value(v) if not (isinstance(v, float) and math.isnan(v)) else "" for v in out["value"]]
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def csv_data_uri(rows: pd.DataFrame) -> str:
-    payload = base64.b64encode(csv_text(rows).encode("utf-8")).decode("ascii")
-    return f"data:text/csv;charset=utf-8;base64,{payload}"
-
-
 def excel_csv_text(rows: pd.DataFrame) -> str:
     """The same rows as `csv_text` for Danish Excel: UTF-8 with BOM, ';' between fields, decimal
     comma, Danish headers, plus the Danish reader note ("Note") where one exists; CRLF line ends."""
@@ -673,7 +625,6 @@ def _rank_text(indicator_id) -> str:
     """"nr. 23 af 98 (2024)" for a headline compared across all municipalities, else ""."""
     if not indicator_id:
         return ""
-    from helpers import compare  # compare draws with page's styles, so it is imported when used
     try:
         return compare.rank_cell(indicator_id)
     except UnknownIndicatorError:  # a scorecard drawn from a fixture catalog

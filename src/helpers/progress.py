@@ -52,6 +52,12 @@ import pandas as pd
 
 from helpers.areas import area_label
 from helpers.fmt import fmt_number, human_period
+# The series basics live below this module; re-exported so `from helpers.progress import rget` works.
+from helpers.series import (  # noqa: F401
+    ANNUAL_TYPES, PERIOD_PREFERENCE, annual_series, better_direction, choose_breakdown, frame_of,
+    is_percentage, is_profilmodel, is_projection, is_projection_indicator, is_rank, is_target_row, record_of, rget,
+    usable_rows,
+)
 
 STATUSES = ("achieved", "on_track", "moderate", "limited", "deterioration", "not_assessable")
 
@@ -80,16 +86,6 @@ CAGR_MODERATE = 0.005
 BASELINE_YEAR = 2015
 DEFAULT_TARGET_YEAR = 2026  # the vision's horizon, used when a reference target names no year
 
-PERIOD_PREFERENCE = ("year", "date", "quarter", "month", "school_year")
-ANNUAL_TYPES = set(PERIOD_PREFERENCE)
-
-# "fremskriv" anywhere (befolkningsfremskrivning) marks a projection; "prognose" only as a word of its
-# own: an observed 1 January figure quoted from a forecast document names it "(befolkningsprognose ...)".
-_PROJECTION = re.compile(r"fremskriv|\b(prognose|projection|projected|forecast)", re.IGNORECASE)
-_TARGET_ROW = re.compile(r"\b(target|målsætning|måltal|mål for)\b", re.IGNORECASE)
-_RANK_UNIT = re.compile(r"rang|placering", re.IGNORECASE)
-_PERCENT_UNIT = re.compile(r"^\s*(%|pct\.?|procent)\s*$|\bprocent\b|\bpct\b", re.IGNORECASE)
-_PROFILMODEL = re.compile(r"profilmodel|\bPROFMOD\b", re.IGNORECASE)
 
 # Where the method used departs from Open SDG / Statistics Canada. Ids are stable (tests and
 # "Om data og metode" refer to them); the Danish text is what a reader sees.
@@ -114,44 +110,7 @@ DEVIATIONS_DA = {
 
 
 # ---------------------------------------------------------------- record access
-def rget(obj: Any, key: str, default: Any = None) -> Any:
-    """Read `key` from a catalog record that may be a dict or an object with attributes."""
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        value = obj.get(key, default)
-    else:
-        value = getattr(obj, key, default)
-    return default if value is None else value
-
-
-def record_of(data) -> Any:
-    return rget(data, "record", None)
-
-
-def frame_of(data) -> pd.DataFrame:
-    frame = rget(data, "data", None)
-    if frame is None and isinstance(data, pd.DataFrame):
-        frame = data
-    return frame if frame is not None else pd.DataFrame()
-
-
-def is_rank(record) -> bool:
-    """A place in a ranking: unit contains 'rang'/'placering', or the record says `rank: true`."""
-    return bool(rget(record, "rank", False)) or bool(_RANK_UNIT.search(str(rget(record, "unit", "") or "")))
-
-
-def is_percentage(record) -> bool:
-    """Unit is a percentage (pct, 'pct.', procent, %): changes are told in percentage points."""
-    return bool(_PERCENT_UNIT.search(str(rget(record, "unit", "") or "")))
-
-
-def better_direction(record) -> str:
-    """'up', 'down' or 'none'; rank indicators are always 'down' (a lower place is better)."""
-    if is_rank(record):
-        return "down"
-    direction = str(rget(record, "direction", "none") or "none").lower()
-    return direction if direction in ("up", "down") else "none"
+# rget, record_of, frame_of and the record/row predicates live in helpers.series (re-exported above).
 
 
 def method_breaks(record) -> list[tuple[int, str]]:
@@ -167,29 +126,6 @@ def method_breaks(record) -> list[tuple[int, str]]:
         out.append((year, str(rget(brk, "text", "") or "")))
     return sorted(out)
 
-
-def is_projection(note: str) -> bool:
-    return bool(_PROJECTION.search(str(note or "")))
-
-
-def is_target_row(note: str) -> bool:
-    return bool(_TARGET_ROW.search(str(note or "")))
-
-
-def is_profilmodel(record, frame: pd.DataFrame | None = None) -> bool:
-    """The Profilmodel (a projection of a 9th-grade cohort's education) by record text or row table."""
-    text = " ".join(str(rget(record, k, "") or "") for k in ("id", "title", "description"))
-    text += " " + str(rget(rget(record, "sources", {}), "other", "") or "")
-    if _PROFILMODEL.search(text):
-        return True
-    if frame is not None and len(frame) and "table" in frame:
-        return bool(frame["table"].fillna("").astype(str).str.contains(_PROFILMODEL).any())
-    return False
-
-
-def is_projection_indicator(record, frame: pd.DataFrame | None = None) -> bool:
-    """The indicator itself is a projection: record `projection: true`, or the Profilmodel."""
-    return bool(rget(record, "projection", False)) or is_profilmodel(record, frame)
 
 
 # ---------------------------------------------------------------- result
@@ -231,81 +167,7 @@ def _result(status: str, reason: str, method_da: str, **kw) -> Assessment:
 
 
 # ---------------------------------------------------------------- series
-def usable_rows(frame: pd.DataFrame, area: str, keep_projections: bool = False) -> pd.DataFrame:
-    """Rows of one area with a value, without target rows and (unless kept) projections."""
-    if frame is None or frame.empty or "area_code" not in frame:
-        return pd.DataFrame(columns=list(frame.columns) if frame is not None else [])
-    rows = frame[frame["area_code"].astype(str) == str(area)].copy()
-    rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
-    if "value_flag" in rows:
-        rows = rows[rows["value_flag"].fillna("").astype(str) == ""]
-    notes = rows["note"].fillna("").astype(str) if "note" in rows else pd.Series("", index=rows.index)
-    # astype(bool): on an empty frame map() keeps the string dtype, which `~`/`&` reject
-    keep = ~notes.map(is_target_row).astype(bool)
-    if not keep_projections:
-        keep &= ~notes.map(is_projection).astype(bool)
-    rows = rows[keep]
-    rows["value"] = pd.to_numeric(rows["value"])
-    return rows
-
-
-def choose_breakdown(rows: pd.DataFrame) -> pd.DataFrame:
-    """Keep one sex/age breakdown: 'i alt'/'i alt' when present, else the one with most years."""
-    if rows.empty:
-        return rows
-    sex = rows["sex"].fillna("").astype(str) if "sex" in rows else pd.Series("", index=rows.index)
-    age = rows["age"].fillna("").astype(str) if "age" in rows else pd.Series("", index=rows.index)
-    combos = sorted(set(zip(sex, age)))
-    if len(combos) <= 1:
-        return rows
-    if ("i alt", "i alt") in combos:
-        chosen = ("i alt", "i alt")
-    else:
-        def years(c):
-            mask = (sex == c[0]) & (age == c[1])
-            return rows.loc[mask, "period_start"].astype(str).str[:4].nunique()
-        chosen = sorted(combos, key=lambda c: (-years(c), c[0] != "i alt", c[1] != "i alt", c))[0]
-    return rows[(sex == chosen[0]) & (age == chosen[1])]
-
-
-def annual_series(rows: pd.DataFrame) -> list[tuple[int, str, float]]:
-    """One (year, period label, value) per year, oldest first; see the module docstring."""
-    if rows.empty:
-        return []
-    rows = rows[rows["period_type"].astype(str).isin(ANNUAL_TYPES)]
-    rows = rows[rows["period_start"].astype(str).str.match(r"^[0-9]{4}-")]
-    if rows.empty:
-        return []
-    counts = rows["period_type"].value_counts()
-    dominant = sorted(counts.index, key=lambda k: (-counts[k], PERIOD_PREFERENCE.index(k)))[0]
-    order = {k: (0 if k == dominant else 1 + PERIOD_PREFERENCE.index(k)) for k in PERIOD_PREFERENCE}
-    records = []
-    for rec in rows.to_dict(orient="records"):
-        start = str(rec["period_start"])
-        records.append((
-            int(start[:4]),
-            order[str(rec["period_type"])],
-            start,
-            str(rec.get("period", "")),
-            # newest retrieval first, then the last origin: negate by sorting descending below
-            str(rec.get("retrieved", "") or ""),
-            str(rec.get("origin", "") or ""),
-            float(rec["value"]),
-        ))
-    # Sort ascending on (year, type rank, start, period) and descending on (retrieved, origin).
-    records.sort(key=lambda r: (r[0], r[1], r[2], r[3], _desc(r[4]), _desc(r[5])))
-    series, seen = [], set()
-    for year, _rank, _start, period, _ret, _orig, value in records:
-        if year in seen:
-            continue
-        seen.add(year)
-        series.append((year, period, value))
-    return series
-
-
-def _desc(text: str) -> tuple:
-    # Sort key that orders strings descending inside an ascending sort.
-    return tuple(-ord(ch) for ch in text) + (1,)
+# usable_rows, choose_breakdown and annual_series (one value per year) live in helpers.series.
 
 
 def _why_unusable(rows: pd.DataFrame, keep_projections: bool = False) -> str:

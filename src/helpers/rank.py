@@ -35,7 +35,7 @@ from functools import lru_cache
 import pandas as pd
 
 from helpers import areas as A
-from helpers.progress import annual_series, better_direction, choose_breakdown, frame_of, is_projection, \
+from helpers.series import annual_series, better_direction, choose_breakdown, frame_of, is_projection, \
     is_target_row, record_of, rget, usable_rows
 from helpers.sources import SOURCE_KINDS, precedence
 

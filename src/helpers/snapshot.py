@@ -312,3 +312,48 @@ def normalise_area_name(area_code: str, area_name: str) -> str:
     if MUNICIPALITY_CODE.fullmatch(area_code) and area_name.endswith(KOMMUNE_SUFFIX):
         return area_name[: -len(KOMMUNE_SUFFIX)]
     return area_name
+
+
+def check_plain_value(value: str, where: str, error: type[Exception] = ValueError) -> str:
+    """`value` as an importer read it: a plain number with '.' decimals, or "" for none."""
+    if value != "" and not PLAIN_NUMBER.fullmatch(value):
+        raise error(f"{where}: value {value!r} is not a plain number with '.' decimals")
+    return value
+
+
+def imported_row(*, indicator_id: str, area_code: str, area_name: str, period, value: str,
+                 empty_flag: str = "missing", unit: str, sex: str, age: str,
+                 source_kind: str, publisher: str, table: str, source_url: str, via: str = "", quote: str,
+                 note: str = "", origin: str) -> dict:
+    """One snapshot row (in `COLUMNS` order) from an importer's fields; `period` is parsed already.
+
+    The harvest importers (`import_harvest`, `import_harvest2`) build their rows here, so the
+    period columns and the municipality name are made the same way for both. `value` is the
+    source's text as `check_plain_value` accepts it; "" is never 0 but flagged `empty_flag`
+    (missing, or suppressed small numbers).
+    """
+    return {
+        "indicator_id": indicator_id,
+        "area_code": area_code,
+        "area_name": normalise_area_name(area_code, area_name),
+        "period": period.label,
+        "period_type": period.kind,
+        "period_start": period.start.isoformat() if period.start else "",
+        "period_end": period.end.isoformat() if period.end else "",
+        "value": value,
+        # An empty value is never 0: the source had none (suppressed small numbers, or missing).
+        "value_flag": "" if value != "" else empty_flag,
+        "unit": unit,
+        "sex": sex,
+        "age": age,
+        "source_kind": source_kind,
+        "publisher": publisher,
+        "table": table,
+        "source_url": source_url,
+        "via": via,
+        "quote": quote,
+        "retrieved": "",
+        "updated": "",
+        "note": note,
+        "origin": origin,
+    }

@@ -42,7 +42,8 @@ from helpers import areas as A
 from helpers.catalog import Catalog, load_catalog
 from helpers.charts import is_rank, unit_label
 from helpers.render import da_format_locale, da_time_format_locale
-from helpers.progress import LABELS_DA, assess, choose_breakdown, is_projection, is_target_row
+from helpers.progress import LABELS_DA, assess
+from helpers.series import choose_breakdown, is_projection, is_target_row
 from helpers.sources import SOURCE_KINDS, precedence
 
 __all__ = ["theme_payload", "payload_from", "payload_json", "payload_digest", "PayloadTooLargeError", "MEASURES",
