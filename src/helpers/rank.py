@@ -95,10 +95,11 @@ def direction_of(record) -> str:
 # ------------------------------------------------------------------ population
 @lru_cache(maxsize=8)
 def _population_table(snapshot_key: str) -> dict[tuple[str, int], float]:
+    from helpers.catalog import UnknownIndicatorError
     from helpers.load import load_indicator
     try:
         pop = load_indicator(POPULATION_ID)
-    except Exception:  # no population record: counts cannot be compared, and are not
+    except UnknownIndicatorError:  # no population record: counts cannot be compared, and are not
         return {}
     frame = frame_of(pop)
     table: dict[tuple[str, int], float] = {}
@@ -354,10 +355,10 @@ def rank_indicator(data, area: str = A.SORO, population: dict | None = None,
 
 
 def _known_municipalities() -> list[str]:
+    from helpers.denmark import municipality_names
     try:
-        from helpers.denmark import municipality_names
         return sorted(municipality_names())
-    except Exception:  # no geometry file: the list of missing municipalities stays empty
+    except FileNotFoundError:  # no geometry file: the list of missing municipalities stays empty
         return []
 
 

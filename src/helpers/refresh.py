@@ -53,6 +53,7 @@ from typing import Any, Callable, Mapping, Sequence
 import pandas as pd
 
 from helpers import paths
+from helpers.load import pick_best
 from helpers.snapshot import KEY, merge_live, normalise_area_name  # noqa: F401  (KEY, merge_live re-exported)
 from helpers.sources import SOURCE_KINDS
 from helpers.statbank import (
@@ -462,16 +463,14 @@ def _rank(kind: str) -> int:
 def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows a page shows: per (area, period, sex, age, unit) the best source kind with a value.
 
-    The same choice as helpers.load.pick_best (a row with a number beats one without, then
-    helpers.sources precedence), without its cross-check bookkeeping.
+    helpers.load.pick_best's own choice (a row with a number beats one without, then
+    helpers.sources precedence; same-kind twins count once), without its cross-checks: those
+    depend on the record's decimals, the choice does not.
     """
     if frame.empty:
         return frame
-    missing = frame["value"].isna().astype(int) * (len(SOURCE_KINDS) + 1)
-    ranked = frame.assign(_rank=frame["source_kind"].map(_rank) + missing)
-    best = ranked.groupby([*KEY, "unit"], sort=False)["_rank"].transform("min")
-    # One row per observation, as on the page: same-kind twins (agreeing or not) count once.
-    return ranked[ranked["_rank"] == best].drop(columns="_rank").drop_duplicates([*KEY, "unit"])
+    shown, _cross_checks = pick_best(frame, decimals=0)
+    return shown
 
 
 def rows_to_replace(existing: pd.DataFrame, plan: Plan) -> pd.DataFrame:
