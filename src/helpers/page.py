@@ -407,16 +407,37 @@ def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
     return text
 
 
+def _is_goal_headline(indicator_id: str) -> bool:
+    try:
+        goals = rget(_catalog(), "goals", []) or []
+    except Exception:  # a fixture catalog without goals: no headline rule
+        return False
+    return any(headline_id(g) == indicator_id for g in goals)
+
+
 def chart_block(indicator_id: str, data=None, caption: str | None = None, compare: bool = False,
-                **chart_kwargs) -> Html:
+                official_span: bool | None = None, **chart_kwargs) -> Html:
     """One HTML output: chart, caption, 'Hent data (CSV)' link and a screen-reader description.
 
     `compare=True` draws the latest value of each area as bars (charts.bar_compare_chart; only
-    `areas` and `title` apply), for series that are a single period for most areas."""
-    from helpers import charts, render
+    `areas` and `title` apply), for series that are a single period for most areas.
+    `official_span` (default: when the indicator is a goal's headline) starts a line chart where an
+    official series begins (helpers.provenance); the older rows stay in the CSV, are listed in a
+    table under the chart, and a Danish line says so. Disagreeing sources are named under the chart."""
+    from helpers import charts, provenance, render
     data = data if data is not None else _load(indicator_id)
     record = record_of(data)
     areas = chart_kwargs.get("areas")
+    older_html = ""
+    if not compare and (official_span if official_span is not None else _is_goal_headline(indicator_id)):
+        inside, older, start = provenance.split_official_span(frame_of(data))
+        shown_older = charts.select_areas(older, record, areas) if len(older) else older
+        if len(shown_older):
+            full_rows = charts.prepare(data, areas, population=chart_kwargs.get("population")).rows
+            data = provenance.with_rows(data, inside)
+            older_html = (f'<p class="v26-muted v26-older">{esc(provenance.older_rows_note_da(shown_older, start, inside))}</p>'
+                          + str(data_table(indicator_id, provenance.with_rows(data, shown_older), areas=areas)
+                                ._repr_html_()).replace(STYLE, "", 1))
     if compare:
         chart = charts.bar_compare_chart(data, areas=areas, title=chart_kwargs.get("title"))
         rows = charts.compare_rows(data, areas)
@@ -429,6 +450,8 @@ def chart_block(indicator_id: str, data=None, caption: str | None = None, compar
         rows = prep.rows.reset_index(drop=True)
         mode = prep.mode
     description = describe_chart(data, rows, mode)
+    if older_html:  # the CSV keeps every row, the older ones included
+        rows = full_rows.reset_index(drop=True)
     if caption is None:
         caption = rget(record, "description", "") or ""
     publishers = sorted(set(rows["publisher"].astype(str))) if len(rows) else []
@@ -444,8 +467,10 @@ def chart_block(indicator_id: str, data=None, caption: str | None = None, compar
     parts = [STYLE, '<figure class="v26-chart">', render.chart_html(chart, description=description),
              f'<figcaption class="v26-caption">{esc(caption)}{esc(hint)}'
              + (f' Kilde: {esc("; ".join(publishers))}.' if publishers else "") + "</figcaption>"]
+    parts.append(provenance.disagreement_html(data, areas=sorted(set(rows["area_code"].astype(str))) if len(rows) else []))
     if len(rows):
         parts.append(downloads_html(rows, file_stem(chart_kwargs.get("title") or rget(record, "title", ""), indicator_id)))
+    parts.append(older_html)
     parts.append("</figure>")
     return Html("".join(parts), f"Diagram: {rget(record, 'title', indicator_id)}")
 

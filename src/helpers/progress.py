@@ -29,6 +29,10 @@ Rules that decide whether a status means anything (each refusal gives a Danish r
 * Zero or negative values make the CAGR undefined. With a target value the ratio is then formed
   from average absolute changes per year instead; without a target the indicator is not assessed.
 * Changes of a percentage are told in percentage points.
+* Rolling windows (record `rolling_window: true`, e.g. a copy's 3-year medians): each window is an
+  observation of its end year, and only windows starting in 2015 or later count
+  (helpers.rolling; deviation "rolling_window").
+* No better direction: the refusal adds the record's `no_direction_reason` (Danish) when given.
 
 One value per year: rows of the series' dominant period type win; within a type the earliest
 period of the year (K1, January, 1 January) is used; several versions of the same period: the
@@ -58,6 +62,7 @@ from helpers.series import (  # noqa: F401
     is_percentage, is_profilmodel, is_projection, is_projection_indicator, is_rank, is_target_row, record_of, rget,
     usable_rows,
 )
+from helpers.rolling import is_rolling, windows_as_annual
 
 STATUSES = ("achieved", "on_track", "moderate", "limited", "deterioration", "not_assessable")
 
@@ -106,6 +111,10 @@ DEVIATIONS_DA = {
         "Enkelte indikatorer er selv en fremskrivning (fx Profilmodellen). Status beregnes på "
         "fremskrivningen med samme regler og siger, at det er fremskrivningen – ikke det målte "
         "resultat – der er på vej mod målet."),
+    "rolling_window": (
+        "Enkelte serier findes kun som glidende perioder over flere år (fx en treårig median for "
+        "2019–2021). Når indikatoren er markeret sådan, regnes hver periode som en observation af sit "
+        "sidste år, og kun perioder, der begynder i 2015 eller senere, bruges; Open SDG bruger årstal."),
 }
 
 
@@ -301,6 +310,10 @@ METHOD_PROJECTION = (
     " Indikatoren er en fremskrivning: status gælder fremskrivningen, ikke et målt resultat."
 )
 METHOD_PERCENT = " Ændringer i en procentandel angives i procentpoint."
+METHOD_ROLLING = (
+    " Serien består af glidende perioder over flere år: hver periode regnes som en observation af sit "
+    "sidste år, og kun perioder, der begynder i 2015 eller senere, indgår."
+)
 
 
 # ---------------------------------------------------------------- base window
@@ -369,8 +382,12 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
         method_da += METHOD_PROJECTION
     if fmt.pct:
         method_da += METHOD_PERCENT
+    rolling = is_rolling(record)
+    if rolling:
+        method_da += METHOD_ROLLING
     name = area_label(area)
-    flags = dict(projection=projection, deviations=["projection"] if projection else [])
+    flags = dict(projection=projection,
+                 deviations=(["projection"] if projection else []) + (["rolling_window"] if rolling else []))
 
     def done(status, reason, method, **kw):
         extra = kw.pop("deviations", [])
@@ -386,6 +403,8 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
     if all_area is None or all_area.empty:
         return done("not_assessable", f"Ingen data for {name}.", "no_data")
     rows = choose_breakdown(usable_rows(frame, area, keep_projections=projection))
+    if rolling:  # windows "2019-2021" as observations of their end year (helpers.rolling)
+        rows = windows_as_annual(rows, BASELINE_YEAR)
     series = annual_series(rows)
     if not series:
         why = f"Ingen brugbare årlige observationer for {name}" + _why_unusable(all_area, projection) + "."
@@ -483,8 +502,9 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
 
     # Direction only / no target
     if direction == "none":
-        return done("not_assessable", "Indikatoren har hverken mål eller en retning, der er bedre.",
-                    "no_target", cagr=cagr, **common)
+        why = str(rget(record, "no_direction_reason", "") or "").strip()
+        return done("not_assessable", "Indikatoren har hverken mål eller en retning, der er bedre"
+                    + (f": {why}" if why else "."), "no_target", cagr=cagr, **common)
     if rank:
         verdict = ("bedre" if xt < x0 else "dårligere" if xt > x0 else "samme placering")
         how = f"{fmt.amount(xt - x0)} {verdict}" if xt != x0 else verdict
@@ -505,7 +525,10 @@ def _assess(record, frame: pd.DataFrame, area: str) -> Assessment:
 def _assess_reference(record, target, frame, area, series, direction, fmt, projection, done) -> Assessment:
     ref = str(rget(target, "reference_area", "000") or "000")
     name, ref_name = area_label(area), area_label(ref)
-    ref_series = annual_series(choose_breakdown(usable_rows(frame, ref, keep_projections=projection)))
+    ref_rows = choose_breakdown(usable_rows(frame, ref, keep_projections=projection))
+    if is_rolling(record):
+        ref_rows = windows_as_annual(ref_rows, BASELINE_YEAR)
+    ref_series = annual_series(ref_rows)
     if direction == "none":
         direction = "up"
     own = {y: (p, v) for y, p, v in series}

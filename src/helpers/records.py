@@ -44,6 +44,8 @@ class IndicatorRecord(Mapping):
     breaks: list[dict[str, Any]] | None = None  # [{year, text}]: method breaks
     projection: bool | None = None
     rank: bool | None = None
+    rolling_window: bool | None = None  # 3-year medians etc.: each window counts as its end year
+    no_direction_reason: str | None = None  # Danish, shown with 'Kan ikke vurderes'
     # the YAML mapping as read (validated): what Mapping access shows
     _raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
