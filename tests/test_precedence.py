@@ -42,6 +42,15 @@ def test_every_pair_of_kinds_follows_the_documented_order():
         assert shown["source_kind"].tolist() == [better]
 
 
+def test_the_publishers_own_figure_beats_a_value_the_copy_computed():
+    # harvest2 README: the copy's national NEET line for 2015 is its own computation (11.29) where
+    # Statistics Denmark's release says 10.5; the first-hand value is the one to show.
+    shown, checks = pick_best(frame(row("copy_computed", 11.29, "harvest2/doughnut_land.csv:7", area="000"),
+                                    row("publisher_page", 10.5, "harvest/t1.csv:3", area="000")), decimals=1)
+    assert shown["value"].tolist() == [10.5]
+    assert checks["source_kind"].tolist() == ["copy_computed"] and checks["disagrees"].all()
+
+
 def test_disagreement_beyond_rounding_is_flagged():
     shown, checks = pick_best(frame(row("export", 29970, "e:1", unit="personer"),
                                     row("press", 29900, "p:1", unit="personer")), decimals=0)

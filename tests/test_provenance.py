@@ -97,10 +97,18 @@ def test_official_span_splits_older_second_hand_rows():
 
 
 def test_no_official_series_means_no_split():
-    frame = pd.DataFrame([row("340", 2015, 1, "copy_computed"), row("340", 2010, 2, "press", "Avis", "")],
+    # a publisher's page and the press are no series from the publisher's API: nothing is split off
+    frame = pd.DataFrame([row("340", 2015, 1, "publisher_page"), row("340", 2010, 2, "press", "Avis", "")],
                          columns=COLUMNS)
     inside, older, start = P.split_official_span(frame)
     assert start is None and older.empty and len(inside) == 2
+
+
+def test_a_series_the_copy_computed_is_an_official_span():
+    frame = pd.DataFrame([row("340", 2015, 1, "copy_computed"), row("340", 2010, 2, "press", "Avis", "")],
+                         columns=COLUMNS)
+    inside, older, start = P.split_official_span(frame)
+    assert start == "2015-01-01" and list(older["period"]) == ["2010"] and len(inside) == 1
 
 
 def test_headline_chart_of_population_starts_at_the_official_series_and_keeps_the_csv():

@@ -8,7 +8,7 @@ Three rules, each used by a page (helpers.page) or by "Om data og metode":
 * `disagreement_lines` / `disagreement_html`: when a cross-check disagrees with the shown value
   beyond rounding (`IndicatorData.disagreements`), the page names both sources and both values.
 * `official_start` / `split_official_span` / `older_rows_note_da`: a goal's headline chart
-  starts where an official series (a kind at least as good as `api_copy`) begins; older rows
+  starts where an official series (`sources.OFFICIAL_SERIES_KINDS`) begins; older rows
   (e.g. 1787 population figures from encyclopedias) stay in the data, the table and the CSV,
   and a Danish line says they exist and where they come from.
 
@@ -25,9 +25,8 @@ from helpers import areas as A
 from helpers.fmt import fmt_number, fmt_value, human_period, source_text
 from helpers.load import OBSERVATION_KEY, load_indicator
 from helpers.series import rget as _get
-from helpers.sources import SECOND_HAND_KINDS, SOURCE_KINDS, precedence
+from helpers.sources import OFFICIAL_SERIES_KINDS, SECOND_HAND_KINDS, SOURCE_KINDS, precedence
 
-OFFICIAL_FLOOR = "api_copy"  # this kind or better is an "official series" for the chart span
 KEY = OBSERVATION_KEY
 
 
@@ -155,12 +154,11 @@ def disagreement_html(data, areas=None, max_lines: int = 6) -> str:
 # ---------------------------------------------------------------- the official span of a chart
 def official_start(frame: pd.DataFrame) -> str | None:
     """ISO start date of the earliest row with a value from an official series (a source kind
-    at least as good as `api_copy`), or None when there is none."""
+    in `OFFICIAL_SERIES_KINDS`), or None when there is none."""
     rows = _with_value(frame)
     if rows.empty:
         return None
-    floor = precedence(OFFICIAL_FLOOR)
-    official = rows[rows["source_kind"].astype(str).map(precedence) <= floor]
+    official = rows[rows["source_kind"].astype(str).isin(OFFICIAL_SERIES_KINDS)]
     starts = official["period_start"].astype(str)
     starts = starts[starts.str.match(r"^[0-9]{4}-")]
     return str(starts.min()) if len(starts) else None

@@ -3,8 +3,12 @@
 One precedence decides which value a page shows (DEVELOPERS.md, docs/data-rules.md):
 
     live API > first-hand export > copy of the official API (value as delivered)
-    > copy of the official API (value computed by the copy) > the publisher's own page
+    > the publisher's own page > copy of the official API (value computed by the copy)
     > press, news and encyclopedias > Wikipedia and its mirrors
+
+A value the copy computed (a ratio, a median, its own national line) is not what the publisher
+delivered, so the publisher's own figure wins where both exist (harvest2 README: the copy's
+national NEET line for 2015 is 11.29 where Statistics Denmark's release says 10.5).
 
 `SOURCE_KINDS` lists the `source_kind` values of the snapshot in that order, best first.
 Rows of different kinds for the same indicator, area, period, sex and age are all kept in the
@@ -19,8 +23,8 @@ SOURCE_KINDS: tuple[str, ...] = (
     "live",            # fetched from the publisher's API by `make data`
     "export",          # a first-hand export from the publisher, kept byte for byte
     "api_copy",        # a public copy (cache) of the official API, value as delivered
-    "copy_computed",   # a public copy of the official API, value computed by the copy
     "publisher_page",  # the publisher's own web page or report (curated excerpt)
+    "copy_computed",   # a public copy of the official API, value computed by the copy
     "press",           # press, news, encyclopedias, other organisations (curated excerpt)
     "wiki_mirror",     # Wikipedia and its mirrors (curated excerpt)
 )
@@ -34,6 +38,10 @@ SOURCE_KIND_LABELS_DA: dict[str, str] = {
     "press": "gengivet i presse eller opslagsværk",
     "wiki_mirror": "Wikipedia eller en kopi af Wikipedia",
 }
+
+# Kinds that make a series from the publisher's API (as delivered or computed from it by a copy):
+# a goal's headline chart starts where one of these begins (helpers.provenance).
+OFFICIAL_SERIES_KINDS: frozenset[str] = frozenset({"live", "export", "api_copy", "copy_computed"})
 
 # Kinds whose value a reader should know is not first-hand.
 SECOND_HAND_KINDS: frozenset[str] = frozenset({"press", "wiki_mirror"})
