@@ -9,7 +9,12 @@ Three jobs, all about what a reader of the published site sees and downloads:
 2. Lighter pages. The chart scripts (vision-charts.js, vega-bundle.js, ~0.9 MB) are only linked
    on pages that contain a chart; the theme's fontawesome.js (1.49 MB, used for a dozen icons) is
    dropped from every page and _static/vision-icons.css draws those icons with plain characters.
-3. Danish throughout. pydata-sphinx-theme and sphinx-book-theme have no Danish catalogue for
+3. Downloads as files. Every "Hent data" link of a notebook output carries its CSV inline
+   (a base64 data: URI, so the output also works in JupyterLab); on the site that made a goal page
+   several hundred kB heavier than its charts. Each such CSV is written once to
+   _static/hent/<content hash>/<download name> and the link points there: the bytes are only
+   fetched when the reader clicks, and the file and its name are unchanged.
+4. Danish throughout. pydata-sphinx-theme and sphinx-book-theme have no Danish catalogue for
    their chrome; the strings a reader meets (skip link, colour mode, back to top, footer, sidebar
    toggles, ...) are replaced in the written HTML (and togglebutton.js) by Danish ones.
 """
@@ -166,13 +171,39 @@ def _complete_redirect(path: Path) -> None:
         path.write_text(REDIRECT_PAGE.format(target=match.group(1)), encoding="utf-8")
 
 
+DOWNLOAD_DIR = ("_static", "hent")
+_CSV_LINK = re.compile(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"(\s+download="([^"/\\]+)")?')
+
+
+def extract_downloads(text: str, page: Path, out: Path) -> str:
+    """Write each inline CSV of `page` to a file under out/_static/hent/ and link to it."""
+    import base64
+    import hashlib
+    import os
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(1))
+        name = match.group(3) or "data.csv"
+        target = out.joinpath(*DOWNLOAD_DIR, hashlib.sha256(data).hexdigest()[:16], name)
+        if not target.exists() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        href = Path(os.path.relpath(target, page.parent)).as_posix()
+        return f'href="{href}"' + (match.group(2) or "")
+
+    return _CSV_LINK.sub(to_file, text)
+
+
 def _rewrite_output(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
     for path in out.rglob("*.html"):
+        if out.joinpath(*DOWNLOAD_DIR) in path.parents:
+            continue
         text = path.read_text(encoding="utf-8")
         new = translate_html(text, search_page=path.name == "search.html")
+        new = extract_downloads(new, path, out)
         if new != text:
             path.write_text(new, encoding="utf-8")
     _complete_redirect(out / "index.html")
