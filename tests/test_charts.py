@@ -244,3 +244,22 @@ def test_rank_axis_shows_whole_places_reversed():
     axes = [a for a in _y_axes(spec) if a]
     assert axes and all(a.get("format") == "d" and a.get("tickMinStep") == 1 for a in axes)
     vlc.vegalite_to_svg(spec)
+
+
+def test_source_text_is_stored_once_and_reaches_every_tooltip():
+    rows = series("340", range(2015, 2024)) + series("000", range(2015, 2024), 5000)
+    rows[3]["table"] = "BY1"   # a second (source, note) pair
+    spec = indicator_chart(Data(rec(), rows)).to_dict()
+    data_rows = dataset(spec, "vaerdi")
+    assert len(data_rows) == len(rows) and all("kilde" not in r and "ki" in r for r in data_rows)
+    table = json.dumps(spec)
+    source = "Danmarks Statistik, tabel FOLK1A"
+    assert table.count(source) <= 4          # once per lookup table, not once per row (18 rows)
+    lookups = [t for t in spec["layer"][1].get("transform", []) if "lookup" in t]
+    assert lookups and set(lookups[0]["from"]["fields"]) == {"kilde", "note"}
+    # the points (the layer with the tooltip) get kilde from the lookup, before any filter
+    assert "kilde" in json.dumps(spec["layer"][1]["encoding"]["tooltip"])
+    assert "lookup" in spec["layer"][1]["transform"][0]
+    ref = lookups[0]["from"]["data"]
+    pairs = ref["values"] if "values" in ref else spec["datasets"][ref["name"]]
+    assert len(pairs) == 2 and {p["ki"] for p in pairs} == {r["ki"] for r in data_rows}

@@ -318,6 +318,36 @@ def chart_rows(data, areas=None) -> pd.DataFrame:
     return prepare(data, areas).rows.reset_index(drop=True)
 
 
+# ------------------------------------------------------------------ shared source texts
+SOURCE_KEY = "ki"
+
+
+def _source_lookup(plot: pd.DataFrame) -> tuple[pd.DataFrame, alt.LookupData | None]:
+    """The tooltip's source and note once per distinct pair, not once per row.
+
+    A source text ("Styrelsen for ...: Jobindsats.dk, tabel y25i01 (offentlig kopi ...; via ...)")
+    is some 250 characters and the same on hundreds of rows: repeated on every row it was most of a
+    goal page's weight. The rows get a small key; a lookup transform brings `kilde` and `note` back
+    before anything reads them, so tooltips are unchanged."""
+    if "kilde" not in plot or "note" not in plot:
+        return plot, None
+    pairs = list(dict.fromkeys(zip(plot["kilde"], plot["note"])))
+    index = {pair: i for i, pair in enumerate(pairs)}
+    out = plot.drop(columns=["kilde", "note"])
+    out[SOURCE_KEY] = [index[pair] for pair in zip(plot["kilde"], plot["note"])]
+    table = alt.LookupData(data=alt.InlineData(values=[{SOURCE_KEY: i, "kilde": k, "note": n}
+                                                       for i, (k, n) in enumerate(pairs)]),
+                           key=SOURCE_KEY, fields=["kilde", "note"])
+    return out, table
+
+
+def _chart_with_sources(plot: pd.DataFrame) -> alt.Chart:
+    """alt.Chart(plot) whose rows carry `kilde` and `note` through one shared lookup table."""
+    compact, table = _source_lookup(plot)
+    chart = alt.Chart(compact)
+    return chart.transform_lookup(lookup=SOURCE_KEY, from_=table) if table is not None else chart
+
+
 # ------------------------------------------------------------------ main chart
 def _empty_chart(message: str, title: str | None) -> alt.Chart:
     chart = alt.Chart(pd.DataFrame({"tekst": [message]})).mark_text(size=14, color="#444").encode(
@@ -409,7 +439,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
                                 bind=alt.binding_select(options=prep.ages, name="Alder ")))
 
     group = ["omraade"] + (["koen"] if multi_sex else []) + (["alder"] if multi_age else [])
-    base = alt.Chart(plot).transform_filter(
+    base = _chart_with_sources(plot).transform_filter(
         f"datum.aar >= min({P_FROM}, {P_TO}) && datum.aar <= max({P_FROM}, {P_TO})")
     if multi_sex:
         base = base.transform_filter(f"datum.koen === {P_SEX}")
@@ -561,7 +591,7 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
     tooltip = [alt.Tooltip("omraade:N", title="Område"), alt.Tooltip("periode:N", title="Periode"),
                alt.Tooltip("vaerdi:Q", title="Værdi", format=fmt), alt.Tooltip("enhed:N", title="Enhed"),
                alt.Tooltip("kilde:N", title="Kilde"), alt.Tooltip("note:N", title="Note")]
-    base = alt.Chart(plot).transform_calculate(
+    base = _chart_with_sources(plot).transform_calculate(
         fremhaev=f"datum.omraade === '{A.AREA_NAMES[A.SORO]}' ? 'ja' : 'nej'",
         etiket="datum.periode === 'uden dato' ? '' : datum.periode")
     x_title = f"{prep.unit}: nr. 1 er bedst (kort søjle = god placering)" if is_rank(prep.unit) else (prep.unit or "Værdi")
