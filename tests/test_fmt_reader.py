@@ -98,3 +98,19 @@ def test_inline_csv_downloads_become_files_with_the_same_bytes(tmp_path):
     assert (page.parent / hrefs[0][0]).read_bytes() == csv_a.encode("utf-8")
     assert (page.parent / hrefs[1][0]).read_bytes() == csv_b.encode("utf-8")   # the BOM and CRLF kept
     assert reader.extract_downloads("<p>ingen data</p>", page, tmp_path) == "<p>ingen data</p>"
+
+
+def test_icon_font_rules_are_stripped_and_everything_else_is_kept():
+    reader = _reader_ext()
+    css = ('@charset "UTF-8";.fade{opacity:0}.fa,.fas{display:inline-block}.fa-bars:before{content:"\\f0c9"}'
+           '@media (min-width:1px){.fa-lg{font-size:2em}.x{color:red}}'
+           '#pst-back-to-top .fa-arrow-up{margin:1px}.fa-sr-only,.sr-only{height:1px}'
+           '@font-face{font-family:Font Awesome\\ 6 Free;src:url(a.woff2)}@font-face{font-family:Other;src:url(b)}'
+           '@keyframes fa-spin{0%{transform:rotate(0)}to{transform:rotate(1turn)}}'
+           '/*# sourceMappingURL=pydata-sphinx-theme.css.map*/')
+    out = reader.strip_icon_font(css)
+    for gone in ('.fa,.fas', '.fa-bars:before', '.fa-lg', 'Font Awesome', 'fa-spin', 'sourceMappingURL'):
+        assert gone not in out, gone
+    for kept in ('@charset "UTF-8";', '.fade{opacity:0}', '.x{color:red}', '#pst-back-to-top .fa-arrow-up{margin:1px}',
+                 '.fa-sr-only,.sr-only{height:1px}', 'font-family:Other'):
+        assert kept in out, kept
