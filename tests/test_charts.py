@@ -263,3 +263,13 @@ def test_source_text_is_stored_once_and_reaches_every_tooltip():
     ref = lookups[0]["from"]["data"]
     pairs = ref["values"] if "values" in ref else spec["datasets"][ref["name"]]
     assert len(pairs) == 2 and {p["ki"] for p in pairs} == {r["ki"] for r in data_rows}
+
+
+def test_a_projection_says_so_in_danish_and_no_english_note_is_shown():
+    rows = series("340", range(2015, 2024))
+    rows[-1]["note"] = "projection (DST FRKM)"
+    rows[-2]["note"] = "Rounded by the source"          # English, not listed: not shown
+    plot = prepare(Data(rec(), rows)).plot
+    notes = dict(zip(plot["periode"], plot["note"]))
+    from helpers.charts import PROJECTION_NOTE_DA
+    assert notes["2023"] == PROJECTION_NOTE_DA and notes["2022"] == "" and notes["2015"] == ""

@@ -226,6 +226,13 @@ def _population_by_area_year(codes) -> dict[tuple[str, int], float]:
     return result
 
 
+PROJECTION_NOTE_DA = "Fremskrivning, ikke et målt tal."
+
+
+def clean_note(note) -> str:
+    return "" if note is None or (isinstance(note, float) and math.isnan(note)) else str(note)
+
+
 def prepare(data, areas=None, population=None) -> Prepared:
     """Rows, compact plot frame and legend of an indicator chart (shared with the CSV link)."""
     record = record_of(data)
@@ -275,8 +282,11 @@ def prepare(data, areas=None, population=None) -> Prepared:
             rows["publisher"], rows["table"], rows["source_kind"] if "source_kind" in rows else [""] * len(rows),
             rows["via"] if "via" in rows else [""] * len(rows))],
         # Tooltips show Danish notes only (helpers.notes); the harvest's English notes stay in the data.
-        "note": [reader_note(n, d) for n, d in zip(rows["note"] if "note" in rows else [""] * len(rows),
-                                                    rows["note_da"] if "note_da" in rows else [None] * len(rows))],
+        # Where no Danish note is written, a projection still says so (from the row's projection flag,
+        # helpers.progress.is_projection), since a reader must not take it for a measured number.
+        "note": [reader_note(n, d) or (PROJECTION_NOTE_DA if is_projection(clean_note(n)) else "")
+                 for n, d in zip(rows["note"] if "note" in rows else [""] * len(rows),
+                                 rows["note_da"] if "note_da" in rows else [None] * len(rows))],
         "fremskrivning": rows["note"].fillna("").astype(str).map(is_projection).values if "note" in rows else False,
     })
     plot["periode"] = [human_period(p) for p in plot["periode"]]
