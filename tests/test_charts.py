@@ -273,3 +273,38 @@ def test_a_projection_says_so_in_danish_and_no_english_note_is_shown():
     notes = dict(zip(plot["periode"], plot["note"]))
     from helpers.charts import PROJECTION_NOTE_DA
     assert notes["2023"] == PROJECTION_NOTE_DA and notes["2022"] == "" and notes["2015"] == ""
+
+
+def _all_municipalities(period, soro_value, direction_values=None):
+    from helpers import denmark
+    codes = sorted(denmark.municipality_names())
+    out = []
+    for i, code in enumerate(codes):
+        r = row(code, period, soro_value if code == "340" else 10 + i)
+        r["unit"] = "pct"
+        out.append(r)
+    return out, len(codes)
+
+
+def test_single_period_bars_place_soro_among_all_municipalities():
+    rows, n = _all_municipalities(2024, 10 + 200)       # Sorø above every other municipality
+    record = rec(unit="pct", decimals=1, direction="up", measures=["level"])
+    spec = indicator_chart(Data(record, rows)).to_dict()
+    assert spec["title"]["subtitle"] == (f"Sorø er nr. 1 af {n} kommuner i 2024 (nr. 1 har den højeste værdi).")
+    # a text label with the value beside every bar, and the areas of the record (not all 98) drawn
+    assert any(layer["mark"]["type"] == "text" for layer in spec["layer"])
+    assert {r["omraade"] for r in dataset(spec, "vaerdi")} == {"Sorø", "Ringsted"}
+    down = indicator_chart(Data(dict(record, direction="down"), rows)).to_dict()
+    assert down["title"]["subtitle"].startswith(f"Sorø er nr. {n} af {n} kommuner i 2024 (nr. 1 har den laveste")
+    # a handful of areas only: no place among the municipalities is claimed
+    few = indicator_chart(Data(record, [r for r in rows if r["area_code"] in ("340", "329", "000")])).to_dict()
+    assert "subtitle" not in few.get("title", {})
+
+
+def test_two_period_lines_label_each_value():
+    spec = indicator_chart(Data(rec(), series("340", [2021, 2022]) + series("000", [2021, 2022], 5000))).to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "vist"]
+    assert len(texts) == 1 and texts[0]["encoding"]["text"]["format"] == ",.0f"
+    many = indicator_chart(Data(rec(), series("340", range(2015, 2024)))).to_dict()
+    assert not any(layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "vist"
+                   for layer in many["layer"])

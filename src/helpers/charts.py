@@ -31,6 +31,7 @@ from helpers.progress import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_proje
 WIDTH = "container"
 MIN_SLIDER_PERIODS = 5   # a period slider only when the chart has at least this many periods
 FONT = 12                # chart text in px, at any width (>= 11)
+SPARSE_PERIODS = 2       # a line chart with at most this many periods labels every point
 DEFAULT_SPAN = 25
 SIZE_RATIO_FOR_INDEX = 20
 HEIGHT = 320
@@ -358,6 +359,38 @@ def _chart_with_sources(plot: pd.DataFrame) -> alt.Chart:
     return chart.transform_lookup(lookup=SOURCE_KEY, from_=table) if table is not None else chart
 
 
+# ------------------------------------------------------------------ Sorø among the 98
+def rank_subtitle(data, periods=None) -> str:
+    """"Sorø er nr. 23 af 98 kommuner (2024; nr. 1 har den højeste værdi)" for a chart that shows few
+    values per area, so a single value is read against every municipality, not only the shown
+    neighbours. The place comes from helpers.rank (the period among `periods`, the published
+    labels the chart shows, else the latest comparable one); '' when the data do not hold 90+
+    municipalities in a period."""
+    from helpers.rank import BASIS_PER_1000, RankError, rank_indicator
+    try:
+        ranked = rank_indicator(data)
+    except RankError:
+        return ""
+    if ranked is None:
+        return ""
+    shown = [p for p in ranked.periods if periods and p.period in set(map(str, periods))]
+    period = shown[-1] if shown else ranked.latest
+    when = human_period(period.period)
+    if period.place is None:
+        return f"Sorø: ingen værdi i {when}; {period.n} kommuner har en værdi."
+    order = {"up": "nr. 1 har den højeste værdi", "down": "nr. 1 har den laveste værdi"}.get(
+        ranked.direction, "nr. 1 har den højeste værdi; ingen retning er bedre")
+    per = ", regnet pr. 1.000 indbyggere" if ranked.basis == BASIS_PER_1000 else ""
+    return f"Sorø er {period.place_text} kommuner i {when} ({order}{per})."
+
+
+def _titled(chart, title: str | None, subtitle: str = ""):
+    if not title and not subtitle:
+        return chart
+    return chart.properties(title=alt.Title(title or "", subtitle=subtitle or alt.Undefined, anchor="start",
+                                            subtitleColor="#333"))
+
+
 # ------------------------------------------------------------------ main chart
 def _empty_chart(message: str, title: str | None) -> alt.Chart:
     chart = alt.Chart(pd.DataFrame({"tekst": [message]})).mark_text(size=14, color="#444").encode(
@@ -400,7 +433,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
     if prep.mode == "empty":
         return _empty_chart("Ingen tal at vise", title)
     if prep.mode == "bar":
-        return _bar_from_prepared(prep, title)
+        return _bar_from_prepared(prep, title, rank_subtitle(data, set(prep.rows["period"].astype(str))))
 
     plot = prep.plot.copy()
     fmt = value_format(prep.decimals)
@@ -516,6 +549,13 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
         x=x, y=y, color=color, opacity=opacity, tooltip=tooltip,
         size=alt.Size("fremhaev:N", scale=alt.Scale(domain=["ja", "nej"], range=[70, 35]), legend=None))
     layers = [lines, points]
+    sparse = len(set(plot["start"])) <= SPARSE_PERIODS
+    if sparse:
+        # Two periods make two dots a line: each value is written at its dot, so the chart reads as
+        # a labelled comparison of the areas, and the subtitle places Sorø among all municipalities.
+        layers.append(base.mark_text(dy=-11, fontSize=FONT).encode(
+            x=x, y=y, color=alt.Color("omraade:N", legend=None, scale=alt.Scale(domain=prep.order, range=prep.colors)),
+            opacity=opacity, text=alt.Text("vist:Q", format=fmt)))
     if len(options) > 1:
         # The y axis title, naming the index's common base period ("Indeks (2015 = 100)").
         akse = (f"{P_MEASURE} === '{MEASURE_INDEX}' ? 'Indeks (' + datum.basis_periode + ' = 100)' : "
@@ -542,9 +582,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
             x=alt.X("start:T"), y=ty, text="etiket:N"))
 
     chart = alt.layer(*layers).add_params(*params).properties(width=WIDTH, height=HEIGHT)
-    if title:
-        chart = chart.properties(title=alt.Title(title, anchor="start"))
-    return chart
+    return _titled(chart, title, rank_subtitle(data, set(prep.rows["period"].astype(str))) if sparse else "")
 
 
 def _empty_choice_layer(plot, prep, years, multi_sex, multi_age) -> alt.Chart:
@@ -587,7 +625,7 @@ def _js(text: str) -> str:
 
 
 # ------------------------------------------------------------------ comparison bars
-def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
+def _bar_from_prepared(prep: Prepared, title: str | None, subtitle: str = "") -> alt.Chart:
     plot = prep.plot.copy()
     multi = len(prep.sexes) > 1 or len(prep.ages) > 1
     if multi:
@@ -628,9 +666,7 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
         **({"yOffset": alt.YOffset("gruppe:N")} if multi else {}))
     rows = len(prep.order) * (len(plot) // max(1, len(prep.order)) if multi else 1)
     chart = alt.layer(bars, labels).properties(width=WIDTH, height=max(60, 28 * max(rows, len(prep.order))))
-    if title:
-        chart = chart.properties(title=alt.Title(title, anchor="start"))
-    return chart
+    return _titled(chart, title, subtitle)
 
 
 def compare_rows(data, areas=None) -> pd.DataFrame:
@@ -662,7 +698,7 @@ def bar_compare_chart(data, areas=None, title=None) -> alt.Chart:
     prep = prepare(holder)
     if prep.mode == "line":  # latest rows of different periods: still a comparison
         prep.mode = "bar"
-    return _bar_from_prepared(prep, title)
+    return _bar_from_prepared(prep, title, rank_subtitle(data, set(frame["period"].astype(str))))
 
 
 # ------------------------------------------------------------------ map
