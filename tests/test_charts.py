@@ -308,3 +308,10 @@ def test_two_period_lines_label_each_value():
     many = indicator_chart(Data(rec(), series("340", range(2015, 2024)))).to_dict()
     assert not any(layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "vist"
                    for layer in many["layer"])
+
+
+def test_a_shared_place_is_said_after_the_count():
+    rows, n = _all_municipalities(2024, 10)             # Sorø ties with the first municipality (10 + 0)
+    spec = indicator_chart(Data(rec(unit="pct", decimals=1, measures=["level"]), rows)).to_dict()
+    assert spec["title"]["subtitle"] == (f"Sorø er nr. {n - 1} af {n} kommuner i 2024 "
+                                         "(nr. 1 har den højeste værdi, delt med 1 anden).")

@@ -381,7 +381,9 @@ def rank_subtitle(data, periods=None) -> str:
     order = {"up": "nr. 1 har den højeste værdi", "down": "nr. 1 har den laveste værdi"}.get(
         ranked.direction, "nr. 1 har den højeste værdi; ingen retning er bedre")
     per = ", regnet pr. 1.000 indbyggere" if ranked.basis == BASIS_PER_1000 else ""
-    return f"Sorø er {period.place_text} kommuner i {when} ({order}{per})."
+    others = period.shared - 1
+    shared = f", delt med {others} {'anden' if others == 1 else 'andre'}" if others > 0 else ""
+    return f"Sorø er nr. {period.place} af {period.n} kommuner i {when} ({order}{shared}{per})."
 
 
 def _titled(chart, title: str | None, subtitle: str = ""):
