@@ -290,12 +290,12 @@ def test_single_period_bars_place_soro_among_all_municipalities():
     rows, n = _all_municipalities(2024, 10 + 200)       # Sorø above every other municipality
     record = rec(unit="pct", decimals=1, direction="up", measures=["level"])
     spec = indicator_chart(Data(record, rows)).to_dict()
-    assert spec["title"]["subtitle"] == (f"Sorø er nr. 1 af {n} kommuner i 2024 (nr. 1 har den højeste værdi).")
+    assert " ".join(spec["title"]["subtitle"]) == (f"Sorø er nr. 1 af {n} kommuner i 2024 (nr. 1 har den højeste værdi).")
     # a text label with the value beside every bar, and the areas of the record (not all 98) drawn
     assert any(layer["mark"]["type"] == "text" for layer in spec["layer"])
     assert {r["omraade"] for r in dataset(spec, "vaerdi")} == {"Sorø", "Ringsted"}
     down = indicator_chart(Data(dict(record, direction="down"), rows)).to_dict()
-    assert down["title"]["subtitle"].startswith(f"Sorø er nr. {n} af {n} kommuner i 2024 (nr. 1 har den laveste")
+    assert " ".join(down["title"]["subtitle"]).startswith(f"Sorø er nr. {n} af {n} kommuner i 2024 (nr. 1 har den laveste")
     # a handful of areas only: no place among the municipalities is claimed
     few = indicator_chart(Data(record, [r for r in rows if r["area_code"] in ("340", "329", "000")])).to_dict()
     assert "subtitle" not in few.get("title", {})
@@ -313,5 +313,5 @@ def test_two_period_lines_label_each_value():
 def test_a_shared_place_is_said_after_the_count():
     rows, n = _all_municipalities(2024, 10)             # Sorø ties with the first municipality (10 + 0)
     spec = indicator_chart(Data(rec(unit="pct", decimals=1, measures=["level"]), rows)).to_dict()
-    assert spec["title"]["subtitle"] == (f"Sorø er nr. {n - 1} af {n} kommuner i 2024 "
+    assert " ".join(spec["title"]["subtitle"]) == (f"Sorø er nr. {n - 1} af {n} kommuner i 2024 "
                                          "(nr. 1 har den højeste værdi, delt med 1 anden).")

@@ -389,8 +389,10 @@ def rank_subtitle(data, periods=None) -> str:
 def _titled(chart, title: str | None, subtitle: str = ""):
     if not title and not subtitle:
         return chart
-    return chart.properties(title=alt.Title(title or "", subtitle=subtitle or alt.Undefined, anchor="start",
-                                            subtitleColor="#333"))
+    # Two subtitle lines (the place, then how to read it), so a phone-wide chart does not cut it off.
+    head, sep, rest = (subtitle or "").partition(" (")
+    lines = [head, "(" + rest] if sep else ([head] if head else alt.Undefined)
+    return chart.properties(title=alt.Title(title or "", subtitle=lines, anchor="start", subtitleColor="#333"))
 
 
 # ------------------------------------------------------------------ main chart
