@@ -9,7 +9,16 @@ Three jobs, all about what a reader of the published site sees and downloads:
 2. Lighter pages. The chart scripts (vision-charts.js, vega-bundle.js, ~0.9 MB) are only linked
    on pages that contain a chart; the theme's fontawesome.js (1.49 MB, used for a dozen icons) is
    dropped from every page and _static/vision-icons.css draws those icons with plain characters.
-3. Danish throughout. pydata-sphinx-theme and sphinx-book-theme have no Danish catalogue for
+3. Downloads as files. Every "Hent data" link of a notebook output carries its CSV inline
+   (a base64 data: URI, so the output also works in JupyterLab); on the site that made a goal page
+   several hundred kB heavier than its charts. Each such CSV is written once to
+   _static/hent/<content hash>/<download name> and the link points there: the bytes are only
+   fetched when the reader clicks, and the file and its name are unchanged.
+   The theme's stylesheet carries the whole Font Awesome 6 library (91 kB of `.fa-*` rules and
+   @font-face blocks) for icons that _static/vision-icons.css draws instead: pages link a copy
+   without those rules (THEME_CSS_LIGHT). The "Udforsk" pages keep the full sheet, since their
+   widget runtime draws its icons with the font (scripts/sphinx_explorer.py).
+4. Danish throughout. pydata-sphinx-theme and sphinx-book-theme have no Danish catalogue for
    their chrome; the strings a reader meets (skip link, colour mode, back to top, footer, sidebar
    toggles, ...) are replaced in the written HTML (and togglebutton.js) by Danish ones.
 """
@@ -166,13 +175,73 @@ def _complete_redirect(path: Path) -> None:
         path.write_text(REDIRECT_PAGE.format(target=match.group(1)), encoding="utf-8")
 
 
+DOWNLOAD_DIR = ("_static", "hent")
+_CSV_LINK = re.compile(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"(\s+download="([^"/\\]+)")?')
+
+
+def extract_downloads(text: str, page: Path, out: Path) -> str:
+    """Write each inline CSV of `page` to a file under out/_static/hent/ and link to it."""
+    import base64
+    import hashlib
+    import os
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(1))
+        name = match.group(3) or "data.csv"
+        target = out.joinpath(*DOWNLOAD_DIR, hashlib.sha256(data).hexdigest()[:16], name)
+        if not target.exists() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        href = Path(os.path.relpath(target, page.parent)).as_posix()
+        return f'href="{href}"' + (match.group(2) or "")
+
+    return _CSV_LINK.sub(to_file, text)
+
+
+THEME_CSS = "pydata-sphinx-theme.css"
+THEME_CSS_LIGHT = "pydata-sphinx-theme-uden-ikonfont.css"
+_FA_SELECTOR = re.compile(r"^\.(?:fa[srbl]?|fa-[\w-]+)(?:[:.\[][^\s,]*)?$")
+_CSS_RULE = re.compile(r"(?<=[{}])([^{}@]+)\{[^{}]*\}")
+_FA_FONT_FACE = re.compile(r"@font-face\{[^{}]*Font Awesome[^{}]*\}")
+_FA_KEYFRAMES = re.compile(r"@keyframes fa-[\w-]+\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+_SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/\s*$")
+_WIDGET_PAGE = "widgets/embed-amd.js"
+
+
+def strip_icon_font(css: str) -> str:
+    """The stylesheet without rules whose every selector is a Font Awesome class (`.fa-bars:before`,
+    `.fa-solid,.fas`), its @font-face blocks and its keyframes; every other rule is kept as is."""
+    def drop(match: re.Match) -> str:
+        selectors = [part.strip() for part in match.group(1).split(",")]
+        return "" if selectors and all(_FA_SELECTOR.match(part) for part in selectors) else match.group(0)
+    css = _FA_FONT_FACE.sub("", _FA_KEYFRAMES.sub("", css))
+    return _SOURCE_MAP.sub("", _CSS_RULE.sub(drop, "}" + css)[1:])
+
+
+def _light_theme_css(out: Path) -> bool:
+    source = out / "_static" / "styles" / THEME_CSS
+    if not source.exists():
+        return False
+    target = source.with_name(THEME_CSS_LIGHT)
+    light = strip_icon_font(source.read_text(encoding="utf-8"))
+    if not target.exists() or target.read_text(encoding="utf-8") != light:
+        target.write_text(light, encoding="utf-8")
+    return True
+
+
 def _rewrite_output(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
+    light_css = _light_theme_css(out)
     for path in out.rglob("*.html"):
+        if out.joinpath(*DOWNLOAD_DIR) in path.parents:
+            continue
         text = path.read_text(encoding="utf-8")
         new = translate_html(text, search_page=path.name == "search.html")
+        new = extract_downloads(new, path, out)
+        if light_css and _WIDGET_PAGE not in new:
+            new = new.replace(f"/styles/{THEME_CSS}?", f"/styles/{THEME_CSS_LIGHT}?")
         if new != text:
             path.write_text(new, encoding="utf-8")
     _complete_redirect(out / "index.html")

@@ -244,3 +244,74 @@ def test_rank_axis_shows_whole_places_reversed():
     axes = [a for a in _y_axes(spec) if a]
     assert axes and all(a.get("format") == "d" and a.get("tickMinStep") == 1 for a in axes)
     vlc.vegalite_to_svg(spec)
+
+
+def test_source_text_is_stored_once_and_reaches_every_tooltip():
+    rows = series("340", range(2015, 2024)) + series("000", range(2015, 2024), 5000)
+    rows[3]["table"] = "BY1"   # a second (source, note) pair
+    spec = indicator_chart(Data(rec(), rows)).to_dict()
+    data_rows = dataset(spec, "vaerdi")
+    assert len(data_rows) == len(rows) and all("kilde" not in r and "ki" in r for r in data_rows)
+    table = json.dumps(spec)
+    source = "Danmarks Statistik, tabel FOLK1A"
+    assert table.count(source) <= 4          # once per lookup table, not once per row (18 rows)
+    lookups = [t for t in spec["layer"][1].get("transform", []) if "lookup" in t]
+    assert lookups and set(lookups[0]["from"]["fields"]) == {"kilde", "note"}
+    # the points (the layer with the tooltip) get kilde from the lookup, before any filter
+    assert "kilde" in json.dumps(spec["layer"][1]["encoding"]["tooltip"])
+    assert "lookup" in spec["layer"][1]["transform"][0]
+    ref = lookups[0]["from"]["data"]
+    pairs = ref["values"] if "values" in ref else spec["datasets"][ref["name"]]
+    assert len(pairs) == 2 and {p["ki"] for p in pairs} == {r["ki"] for r in data_rows}
+
+
+def test_a_projection_says_so_in_danish_and_no_english_note_is_shown():
+    rows = series("340", range(2015, 2024))
+    rows[-1]["note"] = "projection (DST FRKM)"
+    rows[-2]["note"] = "Rounded by the source"          # English, not listed: not shown
+    plot = prepare(Data(rec(), rows)).plot
+    notes = dict(zip(plot["periode"], plot["note"]))
+    from helpers.charts import PROJECTION_NOTE_DA
+    assert notes["2023"] == PROJECTION_NOTE_DA and notes["2022"] == "" and notes["2015"] == ""
+
+
+def _all_municipalities(period, soro_value, direction_values=None):
+    from helpers import denmark
+    codes = sorted(denmark.municipality_names())
+    out = []
+    for i, code in enumerate(codes):
+        r = row(code, period, soro_value if code == "340" else 10 + i)
+        r["unit"] = "pct"
+        out.append(r)
+    return out, len(codes)
+
+
+def test_single_period_bars_place_soro_among_all_municipalities():
+    rows, n = _all_municipalities(2024, 10 + 200)       # Sorø above every other municipality
+    record = rec(unit="pct", decimals=1, direction="up", measures=["level"])
+    spec = indicator_chart(Data(record, rows)).to_dict()
+    assert " ".join(spec["title"]["subtitle"]) == (f"Sorø er nr. 1 af {n} kommuner i 2024 (nr. 1 har den højeste værdi).")
+    # a text label with the value beside every bar, and the areas of the record (not all 98) drawn
+    assert any(layer["mark"]["type"] == "text" for layer in spec["layer"])
+    assert {r["omraade"] for r in dataset(spec, "vaerdi")} == {"Sorø", "Ringsted"}
+    down = indicator_chart(Data(dict(record, direction="down"), rows)).to_dict()
+    assert " ".join(down["title"]["subtitle"]).startswith(f"Sorø er nr. {n} af {n} kommuner i 2024 (nr. 1 har den laveste")
+    # a handful of areas only: no place among the municipalities is claimed
+    few = indicator_chart(Data(record, [r for r in rows if r["area_code"] in ("340", "329", "000")])).to_dict()
+    assert "subtitle" not in few.get("title", {})
+
+
+def test_two_period_lines_label_each_value():
+    spec = indicator_chart(Data(rec(), series("340", [2021, 2022]) + series("000", [2021, 2022], 5000))).to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "vist"]
+    assert len(texts) == 1 and texts[0]["encoding"]["text"]["format"] == ",.0f"
+    many = indicator_chart(Data(rec(), series("340", range(2015, 2024)))).to_dict()
+    assert not any(layer["mark"]["type"] == "text" and layer["encoding"].get("text", {}).get("field") == "vist"
+                   for layer in many["layer"])
+
+
+def test_a_shared_place_is_said_after_the_count():
+    rows, n = _all_municipalities(2024, 10)             # Sorø ties with the first municipality (10 + 0)
+    spec = indicator_chart(Data(rec(unit="pct", decimals=1, measures=["level"]), rows)).to_dict()
+    assert " ".join(spec["title"]["subtitle"]) == (f"Sorø er nr. {n - 1} af {n} kommuner i 2024 "
+                                         "(nr. 1 har den højeste værdi, delt med 1 anden).")

@@ -127,3 +127,28 @@ def test_csv_rows_carry_the_published_value_not_the_per_1000_one():
     csv = compare.csv_rows(ranked, "2024")
     assert sorted(csv["value"]) == sorted(10.0 * (i + 1) for i in range(len(CODES)))
     assert "fixture-2024.csv" in compare.csv_link(ranked, csv, "2024")
+
+
+def test_page_opens_with_the_default_indicator_and_notes_once(monkeypatch):
+    import dataclasses
+    one, two = fixture_rank(), fixture_rank("down")
+    two = dataclasses.replace(two, indicator_id="other_fixture", title="Andet tal")
+    monkeypatch.setattr(compare, "DEFAULT_INDICATOR", "other_fixture")
+    html = compare.comparison_page(ranks=[one, two]).html
+    meta = json.loads(html.split('id="v26-compare-meta">')[1].split("</script>")[0])
+    assert meta["default"] == "other_fixture"
+    assert 'data-indicator="other_fixture"' in html and '<option value="other_fixture" selected>' in html
+    assert '<option value="fixture">' in html                       # the other stays a plain choice
+    # the opening text is the default's, and the note matches its direction (lower is better)
+    assert html_escape(compare.period_text(two, two.latest)) in html
+    assert html_escape(compare.direction_text(two)) in html
+    assert len(meta["notes"]) == 2 and {m["note"] for m in meta["indicators"]} == {0, 1}
+    # the map view opens on the default's latest slot, the history on its index
+    index = [m["id"] for m in meta["indicators"]].index("other_fixture")
+    slot = meta["indicators"][index]["periods"][-1]["slot"]
+    assert f'"name":"slot","value":{slot}' in html and f'"name":"indikator","value":{index}' in html
+    # without the default among the comparable ones, the first indicator opens the page
+    monkeypatch.setattr(compare, "DEFAULT_INDICATOR", "not_there")
+    fallback = json.loads(compare.comparison_page(ranks=[one, two]).html.split('id="v26-compare-meta">')[1]
+                          .split("</script>")[0])
+    assert fallback["default"] == fallback["indicators"][0]["id"]

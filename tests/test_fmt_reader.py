@@ -77,3 +77,40 @@ def test_an_indicator_of_targets_only_is_drawn_as_target_markers():
                                             value=40.0, note="", origin="x:2")])
     prep = charts.prepare({"record": record, "data": measured})
     assert list(prep.plot["vaerdi"]) == [40.0]
+
+
+def test_inline_csv_downloads_become_files_with_the_same_bytes(tmp_path):
+    import base64
+    reader = _reader_ext()
+    csv_a, csv_b = "a,b\n1,ø\n", "\ufeffa;b\r\n1;2\r\n"
+    uri = lambda t: "data:text/csv;charset=utf-8;base64," + base64.b64encode(t.encode("utf-8")).decode()  # noqa: E731
+    page = tmp_path / "chapters" / "tema1" / "side.html"
+    page.parent.mkdir(parents=True)
+    html = (f'<a class="v26-csv" href="{uri(csv_a)}" download="tal.csv">Hent data (CSV)</a>'
+            f'<a class="v26-excel" href="{uri(csv_b)}" download="tal-excel.csv">Hent data (Excel)</a>'
+            f'<a href="{uri(csv_a)}" download="tal.csv">igen</a>')
+    out = reader.extract_downloads(html, page, tmp_path)
+    assert "data:text/csv" not in out
+    hrefs = __import__("re").findall(r'href="([^"]+)" download="([^"]+)"', out)
+    assert len(hrefs) == 3 and hrefs[0][0] == hrefs[2][0] and hrefs[0][0] != hrefs[1][0]
+    for href, name in hrefs:
+        assert href.startswith("../../_static/hent/") and href.endswith("/" + name)
+    assert (page.parent / hrefs[0][0]).read_bytes() == csv_a.encode("utf-8")
+    assert (page.parent / hrefs[1][0]).read_bytes() == csv_b.encode("utf-8")   # the BOM and CRLF kept
+    assert reader.extract_downloads("<p>ingen data</p>", page, tmp_path) == "<p>ingen data</p>"
+
+
+def test_icon_font_rules_are_stripped_and_everything_else_is_kept():
+    reader = _reader_ext()
+    css = ('@charset "UTF-8";.fade{opacity:0}.fa,.fas{display:inline-block}.fa-bars:before{content:"\\f0c9"}'
+           '@media (min-width:1px){.fa-lg{font-size:2em}.x{color:red}}'
+           '#pst-back-to-top .fa-arrow-up{margin:1px}.fa-sr-only,.sr-only{height:1px}'
+           '@font-face{font-family:Font Awesome\\ 6 Free;src:url(a.woff2)}@font-face{font-family:Other;src:url(b)}'
+           '@keyframes fa-spin{0%{transform:rotate(0)}to{transform:rotate(1turn)}}'
+           '/*# sourceMappingURL=pydata-sphinx-theme.css.map*/')
+    out = reader.strip_icon_font(css)
+    for gone in ('.fa,.fas', '.fa-bars:before', '.fa-lg', 'Font Awesome', 'fa-spin', 'sourceMappingURL'):
+        assert gone not in out, gone
+    for kept in ('@charset "UTF-8";', '.fade{opacity:0}', '.x{color:red}', '#pst-back-to-top .fa-arrow-up{margin:1px}',
+                 '.fa-sr-only,.sr-only{height:1px}', 'font-family:Other'):
+        assert kept in out, kept

@@ -24,6 +24,7 @@ import pandas as pd
 
 from helpers import areas as A
 from helpers.notes import reader_note
+from helpers.rank import BASIS_PER_1000, RankError, rank_indicator
 from helpers.fmt import fmt_number, fmt_value, human_period, source_text, unit_label
 from helpers.series import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_projection, is_target_row, record_of, rget
 
@@ -31,6 +32,7 @@ from helpers.series import ANNUAL_TYPES, PERIOD_PREFERENCE, frame_of, is_project
 WIDTH = "container"
 MIN_SLIDER_PERIODS = 5   # a period slider only when the chart has at least this many periods
 FONT = 12                # chart text in px, at any width (>= 11)
+SPARSE_PERIODS = 2       # a line chart with at most this many periods labels every point
 DEFAULT_SPAN = 25
 SIZE_RATIO_FOR_INDEX = 20
 HEIGHT = 320
@@ -226,6 +228,13 @@ def _population_by_area_year(codes) -> dict[tuple[str, int], float]:
     return result
 
 
+PROJECTION_NOTE_DA = "Fremskrivning, ikke et målt tal."
+
+
+def clean_note(note) -> str:
+    return "" if note is None or (isinstance(note, float) and math.isnan(note)) else str(note)
+
+
 def prepare(data, areas=None, population=None) -> Prepared:
     """Rows, compact plot frame and legend of an indicator chart (shared with the CSV link)."""
     record = record_of(data)
@@ -275,8 +284,11 @@ def prepare(data, areas=None, population=None) -> Prepared:
             rows["publisher"], rows["table"], rows["source_kind"] if "source_kind" in rows else [""] * len(rows),
             rows["via"] if "via" in rows else [""] * len(rows))],
         # Tooltips show Danish notes only (helpers.notes); the harvest's English notes stay in the data.
-        "note": [reader_note(n, d) for n, d in zip(rows["note"] if "note" in rows else [""] * len(rows),
-                                                    rows["note_da"] if "note_da" in rows else [None] * len(rows))],
+        # Where no Danish note is written, a projection still says so (from the row's projection flag,
+        # helpers.progress.is_projection), since a reader must not take it for a measured number.
+        "note": [reader_note(n, d) or (PROJECTION_NOTE_DA if is_projection(clean_note(n)) else "")
+                 for n, d in zip(rows["note"] if "note" in rows else [""] * len(rows),
+                                 rows["note_da"] if "note_da" in rows else [None] * len(rows))],
         "fremskrivning": rows["note"].fillna("").astype(str).map(is_projection).values if "note" in rows else False,
     })
     plot["periode"] = [human_period(p) for p in plot["periode"]]
@@ -316,6 +328,71 @@ def _latest_per_area(frame: pd.DataFrame) -> pd.DataFrame:
 def chart_rows(data, areas=None) -> pd.DataFrame:
     """The snapshot rows behind `indicator_chart(data, areas)`, in snapshot order."""
     return prepare(data, areas).rows.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ shared source texts
+SOURCE_KEY = "ki"
+
+
+def _source_lookup(plot: pd.DataFrame) -> tuple[pd.DataFrame, alt.LookupData | None]:
+    """The tooltip's source and note once per distinct pair, not once per row.
+
+    A source text ("Styrelsen for ...: Jobindsats.dk, tabel y25i01 (offentlig kopi ...; via ...)")
+    is some 250 characters and the same on hundreds of rows: repeated on every row it was most of a
+    goal page's weight. The rows get a small key; a lookup transform brings `kilde` and `note` back
+    before anything reads them, so tooltips are unchanged."""
+    if "kilde" not in plot or "note" not in plot:
+        return plot, None
+    pairs = list(dict.fromkeys(zip(plot["kilde"], plot["note"])))
+    index = {pair: i for i, pair in enumerate(pairs)}
+    out = plot.drop(columns=["kilde", "note"])
+    out[SOURCE_KEY] = [index[pair] for pair in zip(plot["kilde"], plot["note"])]
+    table = alt.LookupData(data=alt.InlineData(values=[{SOURCE_KEY: i, "kilde": k, "note": n}
+                                                       for i, (k, n) in enumerate(pairs)]),
+                           key=SOURCE_KEY, fields=["kilde", "note"])
+    return out, table
+
+
+def _chart_with_sources(plot: pd.DataFrame) -> alt.Chart:
+    """alt.Chart(plot) whose rows carry `kilde` and `note` through one shared lookup table."""
+    compact, table = _source_lookup(plot)
+    chart = alt.Chart(compact)
+    return chart.transform_lookup(lookup=SOURCE_KEY, from_=table) if table is not None else chart
+
+
+# ------------------------------------------------------------------ Sorø among the 98
+def rank_subtitle(data, periods=None) -> str:
+    """"Sorø er nr. 23 af 98 kommuner (2024; nr. 1 har den højeste værdi)" for a chart that shows few
+    values per area, so a single value is read against every municipality, not only the shown
+    neighbours. The place comes from helpers.rank (the period among `periods`, the published
+    labels the chart shows, else the latest comparable one); '' when the data do not hold 90+
+    municipalities in a period."""
+    try:
+        ranked = rank_indicator(data)
+    except RankError:
+        return ""
+    if ranked is None:
+        return ""
+    shown = [p for p in ranked.periods if periods and p.period in set(map(str, periods))]
+    period = shown[-1] if shown else ranked.latest
+    when = human_period(period.period)
+    if period.place is None:
+        return f"Sorø: ingen værdi i {when}; {period.n} kommuner har en værdi."
+    order = {"up": "nr. 1 har den højeste værdi", "down": "nr. 1 har den laveste værdi"}.get(
+        ranked.direction, "nr. 1 har den højeste værdi; ingen retning er bedre")
+    per = ", regnet pr. 1.000 indbyggere" if ranked.basis == BASIS_PER_1000 else ""
+    others = period.shared - 1
+    shared = f", delt med {others} {'anden' if others == 1 else 'andre'}" if others > 0 else ""
+    return f"Sorø er nr. {period.place} af {period.n} kommuner i {when} ({order}{shared}{per})."
+
+
+def _titled(chart, title: str | None, subtitle: str = ""):
+    if not title and not subtitle:
+        return chart
+    # Two subtitle lines (the place, then how to read it), so a phone-wide chart does not cut it off.
+    head, sep, rest = (subtitle or "").partition(" (")
+    lines = [head, "(" + rest] if sep else ([head] if head else alt.Undefined)
+    return chart.properties(title=alt.Title(title or "", subtitle=lines, anchor="start", subtitleColor="#333"))
 
 
 # ------------------------------------------------------------------ main chart
@@ -360,7 +437,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
     if prep.mode == "empty":
         return _empty_chart("Ingen tal at vise", title)
     if prep.mode == "bar":
-        return _bar_from_prepared(prep, title)
+        return _bar_from_prepared(prep, title, rank_subtitle(data, set(prep.rows["period"].astype(str))))
 
     plot = prep.plot.copy()
     fmt = value_format(prep.decimals)
@@ -409,7 +486,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
                                 bind=alt.binding_select(options=prep.ages, name="Alder ")))
 
     group = ["omraade"] + (["koen"] if multi_sex else []) + (["alder"] if multi_age else [])
-    base = alt.Chart(plot).transform_filter(
+    base = _chart_with_sources(plot).transform_filter(
         f"datum.aar >= min({P_FROM}, {P_TO}) && datum.aar <= max({P_FROM}, {P_TO})")
     if multi_sex:
         base = base.transform_filter(f"datum.koen === {P_SEX}")
@@ -476,6 +553,13 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
         x=x, y=y, color=color, opacity=opacity, tooltip=tooltip,
         size=alt.Size("fremhaev:N", scale=alt.Scale(domain=["ja", "nej"], range=[70, 35]), legend=None))
     layers = [lines, points]
+    sparse = len(set(plot["start"])) <= SPARSE_PERIODS
+    if sparse:
+        # Two periods make two dots a line: each value is written at its dot, so the chart reads as
+        # a labelled comparison of the areas, and the subtitle places Sorø among all municipalities.
+        layers.append(base.mark_text(dy=-11, fontSize=FONT).encode(
+            x=x, y=y, color=alt.Color("omraade:N", legend=None, scale=alt.Scale(domain=prep.order, range=prep.colors)),
+            opacity=opacity, text=alt.Text("vist:Q", format=fmt)))
     if len(options) > 1:
         # The y axis title, naming the index's common base period ("Indeks (2015 = 100)").
         akse = (f"{P_MEASURE} === '{MEASURE_INDEX}' ? 'Indeks (' + datum.basis_periode + ' = 100)' : "
@@ -502,9 +586,7 @@ def indicator_chart(data, areas=None, measure_options=True, title=None, populati
             x=alt.X("start:T"), y=ty, text="etiket:N"))
 
     chart = alt.layer(*layers).add_params(*params).properties(width=WIDTH, height=HEIGHT)
-    if title:
-        chart = chart.properties(title=alt.Title(title, anchor="start"))
-    return chart
+    return _titled(chart, title, rank_subtitle(data, set(prep.rows["period"].astype(str))) if sparse else "")
 
 
 def _empty_choice_layer(plot, prep, years, multi_sex, multi_age) -> alt.Chart:
@@ -547,7 +629,7 @@ def _js(text: str) -> str:
 
 
 # ------------------------------------------------------------------ comparison bars
-def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
+def _bar_from_prepared(prep: Prepared, title: str | None, subtitle: str = "") -> alt.Chart:
     plot = prep.plot.copy()
     multi = len(prep.sexes) > 1 or len(prep.ages) > 1
     if multi:
@@ -561,7 +643,7 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
     tooltip = [alt.Tooltip("omraade:N", title="Område"), alt.Tooltip("periode:N", title="Periode"),
                alt.Tooltip("vaerdi:Q", title="Værdi", format=fmt), alt.Tooltip("enhed:N", title="Enhed"),
                alt.Tooltip("kilde:N", title="Kilde"), alt.Tooltip("note:N", title="Note")]
-    base = alt.Chart(plot).transform_calculate(
+    base = _chart_with_sources(plot).transform_calculate(
         fremhaev=f"datum.omraade === '{A.AREA_NAMES[A.SORO]}' ? 'ja' : 'nej'",
         etiket="datum.periode === 'uden dato' ? '' : datum.periode")
     x_title = f"{prep.unit}: nr. 1 er bedst (kort søjle = god placering)" if is_rank(prep.unit) else (prep.unit or "Værdi")
@@ -588,9 +670,7 @@ def _bar_from_prepared(prep: Prepared, title: str | None) -> alt.Chart:
         **({"yOffset": alt.YOffset("gruppe:N")} if multi else {}))
     rows = len(prep.order) * (len(plot) // max(1, len(prep.order)) if multi else 1)
     chart = alt.layer(bars, labels).properties(width=WIDTH, height=max(60, 28 * max(rows, len(prep.order))))
-    if title:
-        chart = chart.properties(title=alt.Title(title, anchor="start"))
-    return chart
+    return _titled(chart, title, subtitle)
 
 
 def compare_rows(data, areas=None) -> pd.DataFrame:
@@ -622,7 +702,7 @@ def bar_compare_chart(data, areas=None, title=None) -> alt.Chart:
     prep = prepare(holder)
     if prep.mode == "line":  # latest rows of different periods: still a comparison
         prep.mode = "bar"
-    return _bar_from_prepared(prep, title)
+    return _bar_from_prepared(prep, title, rank_subtitle(data, set(frame["period"].astype(str))))
 
 
 # ------------------------------------------------------------------ map

@@ -40,6 +40,10 @@ MAP_WIDTH, MAP_HEIGHT = 380, 300
 STRIP_WIDTH, STRIP_HEIGHT = 380, 120
 HISTORY_WIDTH, HISTORY_HEIGHT = 380, 110
 
+# The view the page opens with: the headline of a goal with a target a reader can check on a map
+# ("beskæftigelsen på eller over landsgennemsnittet"); the first indicator when it is not comparable.
+DEFAULT_INDICATOR = "employment_rate_16_64"
+
 KIND_SORO, KIND_NEIGHBOUR, KIND_DENMARK, KIND_OTHER = "Sorø", "Nabokommune", "Hele landet", "Øvrige kommuner"
 
 
@@ -390,16 +394,24 @@ def meta(ranks: list[IndicatorRank], slots: list[tuple[int, str]], from_page: st
     slot_of = {(i, p): s for s, (i, p) in enumerate(slots)}
     themes = _themes()
     goals = _goal_pages(from_page)
-    items = []
+    items, notes = [], []
     for i, r in enumerate(ranks):
+        # a handful of distinct direction/basis notes: each once, the indicators point to it
+        note = f"{direction_text(r)} {basis_text(r)}"
+        if note not in notes:
+            notes.append(note)
         items.append({
             "id": r.indicator_id, "title": r.title, "group": themes.get(r.theme, "Øvrige tal"),
             "dir": {"up": 1, "down": -1}.get(r.direction, 0), "fmt": _number_format(r.decimals),
-            "unit": _suffix(r.unit), "note": f"{direction_text(r)} {basis_text(r)}",
+            "unit": _suffix(r.unit), "note": notes.index(note),
             "goal": goals.get(r.indicator_id, ("", ""))[0], "goalTitle": goals.get(r.indicator_id, ("", ""))[1],
             "periods": [{"p": p.period, "slot": slot_of[(i, p.period)], "text": period_text(r, p)}
                         for p in r.periods]})
-    return {"root": ROOT_ID, "indicators": items}
+    return {"root": ROOT_ID, "indicators": items, "notes": notes, "default": default_rank(ranks).indicator_id}
+
+
+def default_rank(ranks: list[IndicatorRank]) -> IndicatorRank:
+    return next((r for r in ranks if r.indicator_id == DEFAULT_INDICATOR), ranks[0])
 
 
 SCRIPT = r"""(function(){
@@ -407,9 +419,10 @@ var meta=JSON.parse(document.getElementById('%(root)s-meta').textContent);
 var root=document.getElementById('%(root)s');if(!root)return;
 var selInd=root.querySelector('select[name=indikator]'),selPer=root.querySelector('select[name=periode]');
 var text=root.querySelector('.v26-compare-rank'),note=root.querySelector('.v26-compare-note');
-var hist=root.querySelector('.v26-compare-history'),byId={},first=meta.indicators[0];
+var hist=root.querySelector('.v26-compare-history'),byId={};
 var csv=root.querySelectorAll('.v26-compare-csv'),other=root.querySelector('.v26-compare-othercsv');
 meta.indicators.forEach(function(m,i){m.index=i;byId[m.id]=m;});
+var first=byId[meta['default']]||meta.indicators[0];
 function views(){var v=window.visionViews||{};return [v['%(main)s'],v['%(hist)s']];}
 function periods(m){selPer.textContent='';m.periods.forEach(function(p){var o=document.createElement('option');
   o.value=p.p;o.textContent=p.p;selPer.appendChild(o);});}
@@ -417,7 +430,7 @@ function parseHash(){var out={};(location.hash||'').replace(/^#/,'').split('&').
   var i=kv.indexOf('=');if(i>0){out[decodeURIComponent(kv.slice(0,i))]=decodeURIComponent(kv.slice(i+1));}});return out;}
 function apply(push){var m=byId[selInd.value];if(!m)return;
   var p=m.periods.filter(function(q){return q.p===selPer.value;})[0]||m.periods[m.periods.length-1];
-  selPer.value=p.p;text.textContent=p.text;note.textContent=m.note;
+  selPer.value=p.p;text.textContent=p.text;note.textContent=meta.notes[m.note];
   hist.hidden=m.periods.length<2;
   // The static CSV links hold the view the page opens with; for another view, point to its goal page.
   var initial=m.id===first.id&&p.p===first.periods[first.periods.length-1].p;
@@ -468,10 +481,11 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
         return Html(f'{STYLE}<p class="v26-box">Bogens data har endnu ingen tal med en værdi for mindst 90 kommuner '
                     'i samme periode, så der er intet at sætte på Danmarkskortet.</p>', "Ingen sammenligning")
     rows, history, slots = payload(ranks)
-    first = ranks[0]
-    slot = len(first.periods) - 1
+    first = default_rank(ranks)
+    index = ranks.index(first)
+    slot = max(s for s, (i, _) in enumerate(slots) if i == index)
     main = view_spec(rows, slot, first, geo_url=denmark.url_from(from_page))
-    hist = history_spec(history, 0, first.latest.period)
+    hist = history_spec(history, index, first.latest.period)
     main_html = render.chart_html(main, description=(
         "Danmarkskort over kommunerne farvet efter det valgte tal og et prikdiagram med alle kommuners værdi; "
         "Sorø, nabokommunerne og Hele landet er fremhævet. Tallene står i teksten over kortet og i tabellen under det."))
@@ -481,10 +495,12 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
 
     groups: dict[str, list[str]] = {}
     for item in info["indicators"]:
+        chosen = " selected" if item["id"] == first.indicator_id else ""
         groups.setdefault(item["group"], []).append(
-            f'<option value="{esc(item["id"])}">{esc(item["title"])}</option>')
+            f'<option value="{esc(item["id"])}"{chosen}>{esc(item["title"])}</option>')
     options = "".join(f'<optgroup label="{esc(g)}">{"".join(o)}</optgroup>' for g, o in groups.items())
-    first_text = info["indicators"][0]["periods"][-1]["text"]
+    first_item = info["indicators"][index]
+    first_text = first_item["periods"][-1]["text"]
     meta_json = json.dumps(info, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     script = SCRIPT % {"root": ROOT_ID, "main": main_id, "hist": hist_id}
     parts = [STYLE, COMPARE_STYLE,
@@ -494,7 +510,6 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
              f'<label>Tal <select name="indikator">{options}</select></label>'
              '<label>Periode <select name="periode"></select></label></div>',
              f'<p class="v26-compare-rank" aria-live="polite">{esc(first_text)}</p>',
-             f'<p class="v26-muted v26-compare-note">{esc(info["indicators"][0]["note"])}</p>',
              '<div class="v26-compare-charts">',
              f'<figure class="v26-compare-main">{main_html}<figcaption class="v26-muted">Sorø har orange kant og '
              f'er den store orange prik. Nabokommunerne (Ringsted, Slagelse, Næstved, Holbæk, Kalundborg) er mørke '
@@ -505,7 +520,9 @@ def comparison_page(from_page: str = PAGE, ranks: list[IndicatorRank] | None = N
              f'<figure class="v26-compare-history"><figcaption class="v26-muted">Sorøs placering over tid '
              f'(nr. 1 øverst)</figcaption>{hist_html}'
              + csv_link(first, csv_rows(first, area=A.SORO), "Sorø alle perioder") + '</figure>',
-             '</div></div>',
+             '</div>',
+             # how to read the place: under the charts, so the map is on the first screen
+             f'<p class="v26-muted v26-compare-note">{esc(info["notes"][first_item["note"]])}</p></div>',
              f'<script type="application/json" id="{ROOT_ID}-meta">{meta_json}</script>',
              f'<script type="text/javascript">{script}</script>',
              overview_table(ranks)]
