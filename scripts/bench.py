@@ -160,11 +160,13 @@ def edit_value(csv_path: Path, n: int) -> None:
 def bare_execution(clone: Clone) -> float:
     """All notebooks, serially, with nbclient (as Jupyter Book would, minus the book)."""
     script = (
-        "import sys, nbformat\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from nbclient import NotebookClient\n"
+        f"sys.path.insert(0, {str(clone.path / 'scripts')!r})\n"
+        "from nbcache import read_notebook\n"
         "for p in sys.argv[1:]:\n"
-        "    nb = nbformat.read(p, as_version=4)\n"
+        "    nb = read_notebook(p)\n"
         "    NotebookClient(nb, timeout=600, kernel_name='python3', allow_errors=False,\n"
         "                   resources={'metadata': {'path': str(Path(p).parent)}}).execute()\n"
     )

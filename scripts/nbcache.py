@@ -80,6 +80,30 @@ def cache_dir_for(root: Path) -> Path:
     return root / "_build" / ".jupyter_cache"
 
 
+def is_notebook_file(path: Path) -> bool:
+    """An .ipynb, or a MyST Markdown notebook (.md with a kernelspec in its front matter, as
+    intro.md): myst-nb executes both, so both belong in the cache this module keeps honest."""
+    if not path.is_file():
+        return False
+    if path.suffix == ".ipynb":
+        return True
+    if path.suffix == ".md":
+        from myst_nb.core.read import is_myst_markdown_notebook
+
+        return is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+    return False
+
+
+def read_notebook(path) -> nbformat.NotebookNode:
+    """The notebook as myst-nb reads it (so the cache lookup matches the build's own)."""
+    path = Path(path)
+    if path.suffix == ".md":
+        from myst_nb.core.read import read_myst_markdown_notebook
+
+        return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=str(path))
+    return nbformat.read(path, as_version=4)
+
+
 def toc_notebooks(root: Path) -> set[Path]:
     """Notebooks named in _toc.yml (`root`, `file` and `glob` entries at any depth)."""
     import yaml
@@ -94,11 +118,13 @@ def toc_notebooks(root: Path) -> set[Path]:
             for key, value in node.items():
                 if key in ("root", "file") and isinstance(value, str):
                     name = value.strip().lstrip("/")
-                    for candidate in (root / name, root / f"{name}.ipynb"):
-                        if candidate.suffix == ".ipynb" and candidate.is_file():
+                    for candidate in (root / name, root / f"{name}.ipynb", root / f"{name}.md"):
+                        if candidate.suffix in (".ipynb", ".md") and is_notebook_file(candidate):
                             found.add(candidate.resolve())
                 elif key == "glob" and isinstance(value, str):
-                    found.update(p.resolve() for p in root.glob(value.strip().lstrip("/") + ".ipynb"))
+                    pattern = value.strip().lstrip("/")
+                    for ext in (".ipynb", ".md"):
+                        found.update(p.resolve() for p in root.glob(pattern + ext) if is_notebook_file(p))
                 else:
                     walk(value)
         elif isinstance(node, list):
@@ -122,7 +148,7 @@ def find_notebooks(root: Path, paths: list[str] | None = None) -> list[Path]:
     for target in targets:
         if target.is_dir():
             found |= {p.resolve() for p in target.rglob("*.ipynb") if not SKIP_PARTS & set(p.parts)}
-        elif target.suffix == ".ipynb" and target.is_file():
+        elif target.suffix in (".ipynb", ".md") and is_notebook_file(target):
             found.add(target.resolve())
         else:
             raise SystemExit(f"nbcache: not a notebook or folder: {target}")
@@ -241,7 +267,7 @@ def _tracking_client_class():
 def execute_tracked(path: str, roots: list[str], timeout: int = TIMEOUT) -> Result:
     """Execute one notebook (cwd = its folder) with the read tracker; never raises."""
     start = time.monotonic()
-    source = nbformat.read(path, as_version=4)
+    source = read_notebook(path)
     nb = copy.deepcopy(source)
     normalise(nb)
     fd, log_path = tempfile.mkstemp(prefix="nbdeps-", suffix=".log")
@@ -349,7 +375,7 @@ def prepare(root: Path, notebooks: list[Path], *, cache_path: Path | None = None
     outcomes: dict[Path, Outcome] = {}
     todo: list[tuple[Path, Check, float]] = []
     for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         state = check(cache, nb, env_digest, memo)
         if force and state.fresh:
             state = Check(False, "forced", state.record)
@@ -404,7 +430,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def fresh_notebook(cache, path: Path, env_digest: str) -> tuple[nbformat.NotebookNode, dict] | None:
     """The cached, still valid execution of `path` and its record data, or None."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     state = check(cache, nb, env_digest)
     if not state.fresh:
         return None

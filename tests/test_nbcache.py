@@ -85,3 +85,42 @@ def test_a_failing_notebook_leaves_no_record(tmp_path):
     assert failed.state == "failed" and "IndexError" in failed.error
     cache = nbcache.open_cache(nbcache.cache_dir_for(project))
     assert cache.list_cache_records() == [], "an old execution would be shown for a notebook that now fails"
+
+
+MYST_FRONT = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Front page
+
+```{code-cell} ipython3
+print(open('data/a.csv', encoding='utf-8').read().split()[-1])
+```
+"""
+
+
+def test_a_myst_markdown_notebook_in_the_toc_is_kept_honest_too(tmp_path):
+    # intro.md (the front page's "x af 20 mål") is a MyST notebook at the book's root: it must be
+    # re-executed after a data edit, or myst-nb serves its old outputs by their unchanged code.
+    project = make_project(tmp_path)
+    (project / "intro.md").write_text(MYST_FRONT, encoding="utf-8")
+    (project / "plain.md").write_text("# Just text\n", encoding="utf-8")
+    (project / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: plain\n", encoding="utf-8")
+    found = [p.name for p in nbcache.find_notebooks(project)]
+    assert sorted(found) == ["intro.md", "reader.ipynb"]
+    assert "plain.md" not in found, "a Markdown page without a kernelspec is no notebook"
+    assert [o.state for o in prepare(project)] == ["executed", "executed"]
+    assert [o.state for o in prepare(project)] == ["fresh", "fresh"]
+    (project / "data" / "a.csv").write_text("value\n7\n", encoding="utf-8")
+    states = {o.path.name: (o.state, o.reason.split(":")[0]) for o in prepare(project)}
+    assert states["intro.md"] == ("executed", "input changed")
+    cache = nbcache.open_cache(nbcache.cache_dir_for(project))
+    front = cache.match_cache_notebook(nbcache.read_notebook(project / "intro.md"))
+    assert cache.get_cache_bundle(front.pk).nb.cells[-1].outputs[0]["text"] == "7\n"
