@@ -4,7 +4,9 @@
 #   2. the strict book build (the browser tests need _build/html): empties the cache and
 #      executes every notebook afresh, in parallel (scripts/nbcache.py --force)
 #   3. one pytest run over tests/ (unit + browser tests) and, with nbval, every
-#      notebook in chapters/ against its stored outputs. nbval compares the stored
+#      notebook in chapters/ against its stored outputs, spread over VISION_JOBS (default:
+#      one per CPU) pytest-xdist workers; tests/conftest.py decides what runs together
+#      (a notebook's cells, a page's browser checks, a module with a shared fixture). nbval compares the stored
 #      outputs with the execution step 2 made in this run (scripts/nbval_cached.py) instead
 #      of executing every notebook a second time; a notebook without a valid execution
 #      from this run (e.g. one outside the build) is executed live, as plain --nbval does.
@@ -34,7 +36,7 @@ RESULTS="$ROOT/_build/test-results.xml"
 rm -f "$RESULTS"
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
 "$PY" -m pytest tests chapters -p nbval_cached --nbval-cached --nbval-current-env \
-  --nbval-cached-since="$SINCE" \
+  --nbval-cached-since="$SINCE" -n "${VISION_JOBS:-auto}" --dist loadgroup --no-loadscope-reorder \
   --ignore-glob='*.ipynb_checkpoints*' -p no:cacheprovider -rfEs \
   --junitxml="$RESULTS" "$@"
 code=$?
