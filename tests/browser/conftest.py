@@ -105,8 +105,14 @@ def page_watch(browser):
 
 
 @pytest.fixture(scope="session")
-def site_facts(browser, site_url):
+def open_watch(browser):
+    """new_watch for fixtures that visit a page once for several tests: open_watch(**context_args)."""
+    return lambda **context_args: new_watch(browser, **context_args)
+
+
+@pytest.fixture(scope="session")
+def site_facts(open_watch, site_url):
     """Each page of the site measured once per viewport (tests/browser/facts.py), shared by the
     per-check tests of test_site.py and test_reader.py."""
     from facts import SiteFacts
-    return SiteFacts(lambda **kw: new_watch(browser, **kw), site_url)
+    return SiteFacts(open_watch, site_url)
