@@ -57,12 +57,39 @@ def pytest_xdist_make_scheduler(config, log):
     return WorkUnitScheduling(config, log)
 
 
+# `make test` runs the tests that need no build beside the build (scripts/run_tests.sh):
+# --vision-phase=before-build keeps only those, --vision-phase=after-build only the others.
+# A test needs the build when it is a browser test, a notebook (nbval against this run's
+# executions), marked `book`, or asks for the built site (html_dir / site_url fixtures); so a
+# test of _build/html can never run early and skip for want of the site.
+BUILD_FIXTURES = {"html_dir", "site_url"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--vision-phase", choices=["before-build", "after-build"], default=None,
+                     help="only the tests that need no built book / only those that do (make test)")
+
+
+def needs_build(item) -> bool:
+    path = item.nodeid.split("::", 1)[0]
+    return (path.startswith("tests/browser/") or path.endswith(".ipynb")
+            or item.get_closest_marker("book") is not None
+            or bool(BUILD_FIXTURES & set(getattr(item, "fixturenames", ()))))
+
+
 def _rank(item) -> int:
     path = item.nodeid.split("::", 1)[0]
     return next((i for i, prefix in enumerate(SLOW_FIRST) if path.startswith(prefix)), len(SLOW_FIRST))
 
 
 def pytest_collection_modifyitems(config, items):
+    phase = config.getoption("vision_phase")
+    if phase:
+        keep = [i for i in items if needs_build(i) == (phase == "after-build")]
+        dropped = [i for i in items if needs_build(i) != (phase == "after-build")]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
     items.sort(key=_rank)
 
 
