@@ -18,6 +18,11 @@ execute; clear_output/update_display_data messages, which nbval does not apply).
 other notebook runs in a live kernel exactly as `--nbval` does. The terminal summary says
 which notebooks were replayed and why others were not.
 
+Under pytest-xdist: a notebook's cells share one kernel (or replay) and must run in order on
+one worker, so use a mode that keeps a file together (`--dist loadfile`, or make test's
+scheduler in tests/conftest.py, which keeps each notebook in one work unit). Each worker sends
+its replayed/live lists to the controller (`workeroutput`), which prints the one summary.
+
 Needs scripts/ on sys.path (run_tests.sh sets PYTHONPATH).
 """
 from __future__ import annotations
@@ -181,10 +186,31 @@ def pytest_collect_file(file_path, parent):
     return None
 
 
+def pytest_sessionfinish(session):
+    config = session.config
+    if config.option.nbval_cached and hasattr(config, "workeroutput"):  # an xdist worker
+        replays = config.stash[REPLAYS]
+        config.workeroutput["nbval_cached"] = {"replayed": replays.replayed,
+                                               "live": [list(x) for x in replays.live]}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist controller: collect what a worker replayed."""
+    config = node.config
+    output = getattr(node, "workeroutput", None) or {}
+    if config.option.nbval_cached and "nbval_cached" in output:
+        replays = config.stash[REPLAYS]
+        replays.replayed += output["nbval_cached"]["replayed"]
+        replays.live += [tuple(x) for x in output["nbval_cached"]["live"]]
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not config.option.nbval_cached:
         return
     replays = config.stash[REPLAYS]
+    replays.replayed.sort()
+    replays.live.sort()
     terminalreporter.write_line(
         f"nbval-cached: {len(replays.replayed)} notebook(s) compared with this run's executions, "
         f"{len(replays.live)} executed live")

@@ -2,12 +2,19 @@
 # The whole test suite: `make test`.
 #   1. Debian chromium (for the browser tests) and the venv
 #   2. the strict book build (the browser tests need _build/html): empties the cache and
-#      executes every notebook afresh, in parallel (scripts/nbcache.py --force)
-#   3. one pytest run over tests/ (unit + browser tests) and, with nbval, every
-#      notebook in chapters/ against its stored outputs. nbval compares the stored
-#      outputs with the execution step 2 made in this run (scripts/nbval_cached.py) instead
-#      of executing every notebook a second time; a notebook without a valid execution
-#      from this run (e.g. one outside the build) is executed live, as plain --nbval does.
+#      executes every notebook afresh, in parallel (scripts/nbcache.py --force).
+#      At the same time, pytest runs the tests that do not need the build (phase 1, the
+#      build leaves CPU idle while Sphinx writes the pages); its output is printed after the
+#      build's. tests/conftest.py decides which tests need the build (--vision-phase).
+#   3. pytest over the tests that need the build (browser tests, tests of _build/html) and,
+#      with nbval, every notebook in chapters/ against its stored outputs (phase 2). nbval
+#      compares the stored outputs with the execution step 2 made in this run
+#      (scripts/nbval_cached.py) instead of executing every notebook a second time; a
+#      notebook without a valid execution from this run (e.g. one outside the build) is
+#      executed live, as plain --nbval does.
+#   Both pytest runs spread over VISION_JOBS (default: one per CPU) pytest-xdist workers;
+#   tests/conftest.py decides what runs together (a notebook's cells, a page's browser
+#   checks, a module with a shared fixture). _build/test-results.xml holds both runs.
 # Prints a final line "N passed, M failed" (failed = failures + errors; the book build
 # counts as one test) and exits non-zero on any failure.
 set -uo pipefail
@@ -26,20 +33,51 @@ if [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
     || { echo "run_tests: could not install axe-core from npm"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-build_passed=0; build_failed=0
-if bash scripts/build_book.sh --strict; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi
-
 mkdir -p _build
 RESULTS="$ROOT/_build/test-results.xml"
 rm -f "$RESULTS"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+PYTEST=("$PY" -m pytest -p no:cacheprovider -rfEs -n "${VISION_JOBS:-auto}" --dist loadgroup --no-loadscope-reorder)
+
+# Phase 1 (background, beside the build): the tests that need no build. Only unit tests;
+# they write to temporary folders, never to _build/ or data/.
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
-"$PY" -m pytest tests chapters -p nbval_cached --nbval-cached --nbval-current-env \
-  --nbval-cached-since="$SINCE" \
-  --ignore-glob='*.ipynb_checkpoints*' -p no:cacheprovider -rfEs \
-  --junitxml="$RESULTS" "$@"
-code=$?
+  "${PYTEST[@]}" tests --vision-phase=before-build --junitxml="$WORK/phase1.xml" "$@" \
+  > "$WORK/phase1.log" 2>&1 &
+phase1_pid=$!
+
+build_passed=0; build_failed=0
+if bash scripts/build_book.sh --strict; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi
+
+wait "$phase1_pid"; code1=$?
+echo "run_tests: phase 1, the tests that need no build (run beside the build):"
+cat "$WORK/phase1.log"
+
+echo "run_tests: phase 2, the tests of the built book and nbval over chapters/:"
+PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+"${PYTEST[@]}" tests chapters --vision-phase=after-build -p nbval_cached --nbval-cached --nbval-current-env \
+  --nbval-cached-since="$SINCE" --ignore-glob='*.ipynb_checkpoints*' \
+  --junitxml="$WORK/phase2.xml" "$@"
+code2=$?
 # 5 = nothing collected (e.g. no notebooks and no tests): not a failure by itself.
-if [ "$code" -eq 5 ]; then code=0; fi
+if [ "$code1" -eq 5 ]; then code1=0; fi
+if [ "$code2" -eq 5 ]; then code2=0; fi
+code=$((code1 > code2 ? code1 : code2))
+
+# One junit file with both runs (a missing or broken one counts as a failure below).
+"$PY" - "$RESULTS" "$WORK/phase1.xml" "$WORK/phase2.xml" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+merged = ET.Element("testsuites")
+for path in sys.argv[2:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        ET.SubElement(merged, "testsuite", name=f"missing {path}", tests="1", errors="1")
+        continue
+    merged.extend([root] if root.tag == "testsuite" else root.findall("testsuite"))
+ET.ElementTree(merged).write(sys.argv[1], encoding="utf-8", xml_declaration=True)
+PYEOF
 
 read -r passed failed skipped < <("$PY" - "$RESULTS" <<'PYEOF'
 import sys, xml.etree.ElementTree as ET

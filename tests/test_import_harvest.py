@@ -66,6 +66,33 @@ def tmp_data(tmp_path, monkeypatch):
     return source, data
 
 
+@pytest.fixture(scope="module")
+def imported_once(tmp_path_factory):
+    """The import run once for the module, as `tmp_data` then `main(["--harvest", source])`:
+    (source, data). Tests start from a copy of `data` (`imported`); the source is only read."""
+    root = tmp_path_factory.mktemp("imported")
+    source = root / "harvest_source"
+    shutil.copytree(HARVEST, source)
+    data = root / "data"
+    data.mkdir()
+    shutil.copytree(REPO / "data" / "catalog", data / "catalog")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VISION_DATA_DIR", str(data))
+        assert main(["--harvest", str(source)]) == 0
+    return source, data
+
+
+@pytest.fixture
+def imported(imported_once, tmp_path, monkeypatch):
+    """A fresh copy of the once-imported data folder that helpers.paths points at: a test that
+    re-imports or edits it starts where the first import left off, without importing again."""
+    source, first = imported_once
+    data = tmp_path / "data"
+    shutil.copytree(first, data)
+    monkeypatch.setenv("VISION_DATA_DIR", str(data))
+    return source, data
+
+
 def test_harvest_has_the_documented_row_count():
     assert len(harvest_rows()) == HARVEST_ROWS
 
@@ -129,9 +156,8 @@ def test_check_harvest_passes():
     assert f"{HARVEST_ROWS} rows checked, 0 problems" in result.stdout
 
 
-def test_import_is_idempotent_and_matches_the_committed_snapshot(tmp_data):
-    source, data = tmp_data
-    assert main(["--harvest", str(source)]) == 0
+def test_import_is_idempotent_and_matches_the_committed_snapshot(imported):
+    source, data = imported  # the first import ran in another folder: nothing in it may depend on that
     first = file_bytes(data)
     assert main(["--harvest", str(source)]) == 0
     assert file_bytes(data) == first
@@ -157,9 +183,8 @@ def test_cli_runs_from_the_committed_copy(tmp_data):
     assert len(snapshot_rows(data / "snapshot")) == HARVEST_ROWS
 
 
-def test_live_rows_survive_a_reimport(tmp_data):
-    source, data = tmp_data
-    main(["--harvest", str(source)])
+def test_live_rows_survive_a_reimport(imported):
+    source, data = imported
     existing = read_indicator("population_total")
     live = existing.iloc[[0]].copy()
     live["period"], live["period_type"] = "1990K3", "quarter"
@@ -172,9 +197,8 @@ def test_live_rows_survive_a_reimport(tmp_data):
     assert len(after) == len(existing) + 1
 
 
-def test_reimport_keeps_the_live_row_and_the_weaker_rows_of_its_observation(tmp_data):
-    source, data = tmp_data
-    main(["--harvest", str(source)])
+def test_reimport_keeps_the_live_row_and_the_weaker_rows_of_its_observation(imported):
+    source, data = imported
     existing = read_indicator("population_total")
     target = existing[(existing["area_code"] == "340") & existing["value"].notna()].iloc[[0]]
     key = tuple(target[["area_code", "period", "sex", "age"]].iloc[0])
@@ -201,9 +225,8 @@ def test_reimport_keeps_the_live_row_and_the_weaker_rows_of_its_observation(tmp_
     assert set(checks["shown_kind"]) == {"live"}
 
 
-def test_indicator_dropped_from_harvest_loses_its_curated_file_only_with_prune(tmp_data, capsys):
-    source, data = tmp_data
-    main(["--harvest", str(source)])
+def test_indicator_dropped_from_harvest_loses_its_curated_file_only_with_prune(imported, capsys):
+    source, data = imported
     stale = data / "snapshot" / "not_in_harvest.csv"
     shutil.copyfile(data / "snapshot" / "population_total.csv", stale)
     text = stale.read_text(encoding="utf-8").replace("population_total,", "not_in_harvest,")

@@ -83,7 +83,8 @@ def shown(html: str, number: int) -> bool:
     return danish_thousands(number) in html or re.search(rf"(?<![\d.]){number}(?![\d])", html) is not None
 
 
-@pytest.mark.book
+# Not marked `book`: it builds its own copy and needs no _build/html, so make test runs it
+# beside the main build (tests/conftest.py, --vision-phase).
 def test_a_data_edit_reaches_the_page_in_an_incremental_build(tmp_path):
     book = make_copy(tmp_path)
     page = book / "_build" / "html" / f"{NOTEBOOK}.html"

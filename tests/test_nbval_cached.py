@@ -84,3 +84,29 @@ def test_changed_input_or_old_execution_runs_live(tmp_path):
     changed = run_nbval(project)
     assert "input changed: " in changed.stdout and "value.txt" in changed.stdout, changed.stdout[-3000:]
     assert changed.returncode == 0, "live execution prints the new 42, which is what is stored"
+
+
+def test_replay_under_xdist_summarises_every_worker_and_still_fails_stale_outputs(tmp_path):
+    """make test runs this plugin with pytest-xdist: cells stay with their notebook's replay,
+    the controller prints the workers' summary, and a stale output still fails."""
+    project = make_project(tmp_path, stored="41")
+    first = project / "chapters" / "value.ipynb"
+    (project / "chapters" / "other.ipynb").write_bytes(first.read_bytes())
+    nb = nbformat.read(first, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print(6 * 7)", id="cell-1"))
+    nb.cells[1].execution_count = 2
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    nbformat.write(nb, first)
+    outcomes = nbcache.prepare(project, nbcache.find_notebooks(project), jobs=1, log=lambda *a: None)
+    assert [o.state for o in outcomes] == ["executed", "executed"], outcomes
+    xdist = ("-n", "2", "--dist", "loadfile")
+
+    same = run_nbval(project, *xdist)
+    assert same.returncode == 0, same.stdout[-3000:]
+    assert "2 notebook(s) compared with this run's executions, 0 executed live" in same.stdout, same.stdout[-3000:]
+    assert "3 passed" in same.stdout, same.stdout[-3000:]
+
+    set_stored_output(project, "40")
+    stale = run_nbval(project, *xdist)
+    assert stale.returncode == 1, stale.stdout[-3000:]
+    assert "Cell outputs differ" in stale.stdout and "0 executed live" in stale.stdout, stale.stdout[-3000:]

@@ -70,9 +70,10 @@ class PageWatch:
                 + [f"page error: {m}" for m in self.page_errors])
 
 
-@pytest.fixture()
-def page_watch(browser):
-    context = browser.new_context(locale="da-DK", java_script_enabled=True)
+def new_watch(browser, **context_args) -> tuple[object, PageWatch]:
+    """A fresh browser context (Danish locale) with the off-host guard and the error listeners;
+    returns (context, watch). The caller closes the context."""
+    context = browser.new_context(locale="da-DK", java_script_enabled=True, **context_args)
     watch = PageWatch(page=None)
 
     def route(route_obj):
@@ -91,7 +92,27 @@ def page_watch(browser):
         f"{msg.text} ({msg.location.get('url', '')})"))
     page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
     watch.page = page
+    return context, watch
+
+
+@pytest.fixture()
+def page_watch(browser):
+    context, watch = new_watch(browser)
     try:
         yield watch
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def open_watch(browser):
+    """new_watch for fixtures that visit a page once for several tests: open_watch(**context_args)."""
+    return lambda **context_args: new_watch(browser, **context_args)
+
+
+@pytest.fixture(scope="session")
+def site_facts(open_watch, site_url):
+    """Each page of the site measured once per viewport (tests/browser/facts.py), shared by the
+    per-check tests of test_site.py and test_reader.py."""
+    from facts import SiteFacts
+    return SiteFacts(open_watch, site_url)

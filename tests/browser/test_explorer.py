@@ -8,6 +8,10 @@ uncaught error, no request to another host, no local 404 (or missing file under 
 
 The expectations (which indicator has several years, which supports a measure) are read from
 the payload embedded in the page, not from the code that built it.
+
+Over http each page is opened once (`http_visits`): the first-visit bytes and the slider names
+are read as soon as the explorer has drawn, then every control is driven; the three tests
+assert on that one visit (tests/conftest.py keeps a page's tests on one pytest-xdist worker).
 """
 from __future__ import annotations
 
@@ -192,11 +196,69 @@ def pick_for_measure(payload: dict, key: str) -> tuple[int, int]:
     pytest.fail(f"the toggle offers {key!r} but no indicator/area of the payload can draw it")
 
 
+BYTES_JS = """() => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'))
+    .reduce((s, e) => s + (e.decodedBodySize || e.transferSize || 0), 0)"""
+HANDLE_NAMES_JS = ("() => ['.noUi-handle-lower', '.noUi-handle-upper'].map("
+                   "s => Array.from(document.querySelectorAll(s)).map(h => h.getAttribute('aria-label')))")
+
+
+@pytest.fixture(scope="module")
+def http_visits(open_watch, site_url):
+    """name -> one visit over http: {"bytes", "handle_names", "drive_error", "problems"}; a step
+    that failed keeps its exception, raised again by the test that needs it."""
+    cache: dict[str, dict] = {}
+
+    def visit(name: str) -> dict:
+        if name in cache:
+            return cache[name]
+        found = cache[name] = {}
+        context, page_watch = open_watch()
+        try:
+            try:
+                page, watch = open_explorer(page_watch, site_url + name)
+            except BaseException as exc:  # noqa: BLE001 - every test of the page fails with it
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                found["open_error"] = exc
+                return found
+            for key, step in (("bytes", lambda: page.evaluate(BYTES_JS)),
+                              ("handle_names", lambda: (
+                                  page.wait_for_selector(".noUi-handle-upper[aria-label]", timeout=TIMEOUT_MS),
+                                  page.evaluate(HANDLE_NAMES_JS))[1])):
+                try:
+                    found[key] = step()
+                except BaseException as exc:  # noqa: BLE001
+                    if isinstance(exc, KeyboardInterrupt):
+                        raise
+                    found[key + "_error"] = exc
+            try:
+                drive(page, embedded_payload(name))
+            except BaseException as exc:  # noqa: BLE001 - pytest.fail inside drive() included
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                found["drive_error"] = exc
+            found["problems"] = watch.problems()
+            return found
+        finally:
+            context.close()
+    return visit
+
+
+def _need(found: dict, key: str):
+    for error in ("open_error", key + "_error"):
+        if error in found:
+            raise found[error]
+    return found[key]
+
+
 @pytest.mark.parametrize("name", explorer_pages())
-def test_explorer_over_http(page_watch, site_url, name):
-    page, watch = open_explorer(page_watch, site_url + name)
-    drive(page, embedded_payload(name))
-    assert watch.problems() == []
+def test_explorer_over_http(http_visits, name):
+    found = http_visits(name)
+    _need(found, "problems")
+    if "drive_error" in found:
+        raise found["drive_error"]
+    assert found["problems"] == []
 
 
 @pytest.mark.parametrize("name", explorer_pages())
@@ -246,19 +308,13 @@ EXPLORER_PAGE_BUDGET = 6_000_000  # issue #12: the theme's series for all 98 mun
 
 
 @pytest.mark.parametrize("name", explorer_pages())
-def test_explorer_first_visit_is_within_its_budget(page_watch, site_url, name):
+def test_explorer_first_visit_is_within_its_budget(http_visits, name):
     """The explorer pages are left out of test_reader's 700 kB / 2 MB budget; this is theirs."""
-    page, _watch = open_explorer(page_watch, site_url + name)
-    total = page.evaluate("""() => performance.getEntriesByType('navigation')
-        .concat(performance.getEntriesByType('resource'))
-        .reduce((s, e) => s + (e.decodedBodySize || e.transferSize || 0), 0)""")
+    total = _need(http_visits(name), "bytes")
     assert total <= EXPLORER_PAGE_BUDGET, f"{name}: {total:,} bytes on a first visit (budget {EXPLORER_PAGE_BUDGET:,})"
 
 
 @pytest.mark.parametrize("name", explorer_pages())
-def test_period_slider_handles_have_danish_names(page_watch, site_url, name):
-    page, _watch = open_explorer(page_watch, site_url + name)
-    page.wait_for_selector(".noUi-handle-upper[aria-label]", timeout=TIMEOUT_MS)
-    names = page.evaluate("() => ['.noUi-handle-lower', '.noUi-handle-upper'].map("
-                          "s => Array.from(document.querySelectorAll(s)).map(h => h.getAttribute('aria-label')))")
+def test_period_slider_handles_have_danish_names(http_visits, name):
+    names = _need(http_visits(name), "handle_names")
     assert names == [["Fra år"], ["Til år"]], names

@@ -3,22 +3,23 @@ text, accessible, working controls, permalinks, page weight.
 
 Every assertion measures the built site (`make book`) in the browser: bounding boxes, scroll
 widths, axe-core results (the pinned npm package in tests/browser/axe/, injected from the local
-file), the charts' own Vega views and the browser's resource timing.
+file), the charts' own Vega views and the browser's resource timing. Each page is visited once
+per viewport and measured for every check at once (tests/browser/facts.py, the `site_facts`
+fixture); the tests below assert on those measurements, one test per page and check.
 """
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from facts import CONTROLS_JS, VIEWPORTS
 from test_site import HTML_DIR, open_page, site_pages, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
-AXE_JS = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = VIEWPORTS["desktop"]
+PHONE = VIEWPORTS["phone"]
 TEXT_PAGE_BUDGET = 700_000
 CHART_PAGE_BUDGET = 2_000_000
 # search.html loads Sphinx's full-text index of the whole book (searchindex.js, ~215 kB in
@@ -59,49 +60,32 @@ def go(page_watch, site_url, name, viewport):
 
 
 # ------------------------------------------------------------------ 1. verdict first
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280x800", "390x844"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"], ids=["1280x800", "390x844"])
 @pytest.mark.parametrize("name", goal_pages())
-def test_badge_headline_and_answer_on_the_first_screen(page_watch, site_url, name, viewport):
-    page = go(page_watch, site_url, name, viewport)
-    page.evaluate("() => window.scrollTo(0, 0)")
-    boxes = page.evaluate(
-        """() => ['.v26-verdict .v26-badge', '.v26-verdict .v26-headline-number', '.v26-verdict .v26-answer']
-             .map(sel => { const el = document.querySelector(sel);
-                           if (!el) return [sel, null];
-                           const r = el.getBoundingClientRect(); return [sel, r.top, r.bottom, el.textContent]; })""")
-    for sel, *rest in boxes:
+def test_badge_headline_and_answer_on_the_first_screen(site_facts, name, viewport):
+    facts = site_facts.get(name, viewport)
+    first = facts.need("first_screen")
+    height = VIEWPORTS[viewport]["height"]
+    for sel, *rest in first["boxes"]:
         assert rest and rest[0] is not None, f"{name}: no {sel}"
         top, bottom, text = rest
-        assert 0 <= top and bottom <= viewport["height"], f"{name} {viewport}: {sel} at {top:.0f}-{bottom:.0f} px"
+        assert 0 <= top and bottom <= height, f"{name} {VIEWPORTS[viewport]}: {sel} at {top:.0f}-{bottom:.0f} px"
         assert text.strip(), f"{name}: {sel} is empty"
-    dates = page.locator(".v26-verdict-dates").text_content()
+    dates = first["dates"]
+    assert dates is not None, f"{name}: no .v26-verdict-dates"
     assert "hentet" in dates or "opdateret" in dates, dates
 
 
 # ------------------------------------------------------------------ 2/4. nothing scrolls sideways
-OVERFLOW_JS = """(vw) => {
-  const bad = [];
-  const clipped = el => { for (let a = el.parentElement; a; a = a.parentElement) {
-      const s = getComputedStyle(a);
-      if (['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX) && a !== document.body
-          && a !== document.documentElement) return true; } return false; };
-  for (const el of document.querySelectorAll('body *')) {
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height) continue;
-    const s = getComputedStyle(el);
-    if (s.visibility === 'hidden' || s.position === 'fixed') continue;
-    if (r.right > vw + 1 && !clipped(el)) bad.push(el.tagName + '.' + (el.className && el.className.baseVal === undefined ? el.className : '') + ' right=' + Math.round(r.right));
-    if (bad.length > 5) break;
-  }
-  return {scroll: document.documentElement.scrollWidth - vw, bad};
-}"""
+# OVERFLOW_JS (tests/browser/facts.py) lists what sticks out to the right of the viewport.
 
 
 @pytest.mark.parametrize("width", [320, 1280])
 @pytest.mark.parametrize("name", all_pages())
-def test_no_horizontal_overflow(page_watch, site_url, name, width):
-    page = go(page_watch, site_url, name, {"width": width, "height": 800})
-    report = page.evaluate(OVERFLOW_JS, width)
+def test_no_horizontal_overflow(site_facts, name, width):
+    viewport = {320: "narrow", 1280: "desktop"}[width]
+    assert VIEWPORTS[viewport] == {"width": width, "height": 800}
+    report = site_facts.get(name, viewport).need("overflow")
     assert report["scroll"] <= 0 and not report["bad"], f"{name} at {width} px: {report}"
 
 
@@ -138,14 +122,8 @@ def test_scorecard_is_cards_on_a_phone_and_filter_and_sort_work(page_watch, site
 
 # ------------------------------------------------------------------ 8. accessibility
 @pytest.mark.parametrize("name", all_pages())
-def test_axe_finds_nothing_critical_or_serious(page_watch, site_url, name):
-    if not AXE_JS.exists():
-        pytest.fail("axe-core is not installed: (cd tests/browser/axe && npm ci); make test installs it")
-    page = go(page_watch, site_url, name, DESKTOP)
-    page.add_script_tag(path=str(AXE_JS))
-    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-        .filter(v => ['critical', 'serious'].includes(v.impact))
-        .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""")
+def test_axe_finds_nothing_critical_or_serious(site_facts, name):
+    violations = site_facts.get(name, "desktop").need("axe")
     assert not violations, f"{name}:\n  " + "\n  ".join(violations)
 
 
@@ -163,18 +141,9 @@ ALLOWED_PHRASES = ["Open SDG", "Statistics Canada", "Statistics Denmark", "Vega-
 DANISH_HOMOGRAPHS = {"by", "at", "is", "per", "side", "men", "top", "on", "navigation", "have"}
 
 
-def visible_words(page) -> list[str]:
-    text = page.evaluate("""() => {
-        // Code (the analysts' page shows commands and column names) is not prose.
-        const clone = document.body.cloneNode(true);
-        clone.querySelectorAll('pre, code, script, style').forEach(e => e.remove());
-        document.body.appendChild(clone); clone.style.position = 'absolute';
-        const prose = clone.innerText; clone.remove();
-        const parts = [prose, document.title];
-        for (const el of document.querySelectorAll('[title],[aria-label],[placeholder],[alt]'))
-          for (const a of ['title', 'aria-label', 'placeholder', 'alt'])
-            if (el.getAttribute(a)) parts.push(el.getAttribute(a));
-        return parts.join('\\n');}""")
+def visible_words(text: str) -> list[str]:
+    """The words of a page's visible text (facts.VISIBLE_TEXT_JS: prose without code, the title,
+    title/aria-label/placeholder/alt attributes)."""
     text = re.sub(r"\s+", " ", text)
     for phrase in ALLOWED_PHRASES:
         text = text.replace(phrase, " ")
@@ -183,73 +152,26 @@ def visible_words(page) -> list[str]:
 
 
 @pytest.mark.parametrize("name", all_pages())
-def test_no_english_text_for_the_reader(page_watch, site_url, name):
-    page = go(page_watch, site_url, name, DESKTOP)
-    words = [w for w in visible_words(page) if w.lower() in ENGLISH - DANISH_HOMOGRAPHS]
+def test_no_english_text_for_the_reader(site_facts, name):
+    text = site_facts.get(name, "desktop").need("visible_text")
+    words = [w for w in visible_words(text) if w.lower() in ENGLISH - DANISH_HOMOGRAPHS]
     assert not words, f"{name}: English words visible: {sorted(set(words))[:30]}"
 
 
 # ------------------------------------------------------------------ 5. controls that fit their data
-CONTROLS_JS = """async (id) => {
-  const el = document.getElementById(id);
-  const view = window.visionViews[id];
-  const drawn = () => el.querySelector('svg').innerHTML;
-  const marks = () => el.querySelectorAll('svg .mark-line path, svg .mark-symbol path, svg .mark-rect path').length;
-  const message = () => /Ingen tal/.test(el.querySelector('svg').textContent);
-  const problems = [];
-  const inputs = Array.from(el.querySelectorAll('.vega-bindings [name]'));
-  const names = [...new Set(inputs.map(i => i.getAttribute('name')))];
-  for (const name of names) {
-    const input = el.querySelector(`.vega-bindings [name="${name}"]`);
-    const values = input.tagName === 'SELECT' ? Array.from(input.options).map(o => o.value)
-      : input.type === 'range' ? [input.min, input.max]
-      : Array.from(el.querySelectorAll(`.vega-bindings input[name="${name}"]`)).map(r => r.value);
-    const start = view.signal(name);
-    let changed = false;
-    for (const v of values) {
-      const before = drawn();
-      view.signal(name, input.type === 'range' ? Number(v) : v);
-      await view.runAsync();
-      if (drawn() !== before) changed = true;
-      if (!marks() && !message()) problems.push(`${name}=${v}: empty chart without a message`);
-    }
-    if (values.length > 1 && !changed) problems.push(`${name}: no value changed the chart`);
-    view.signal(name, start); await view.runAsync();
-  }
-  // crossed slider thumbs never empty the chart
-  if (names.includes('fra_aar') && names.includes('til_aar')) {
-    const a = el.querySelector('[name="fra_aar"]');
-    view.signal('fra_aar', Number(a.max)); view.signal('til_aar', Number(a.min)); await view.runAsync();
-    if (!marks() && !message()) problems.push('crossed sliders: empty chart');
-  }
-  // every combination of the select boxes (sex x age) draws something or says why not
-  const selects = inputs.filter(i => i.tagName === 'SELECT');
-  if (selects.length === 2) {
-    for (const a of selects[0].options) for (const b of selects[1].options) {
-      view.signal(selects[0].name, a.value); view.signal(selects[1].name, b.value); await view.runAsync();
-      if (!marks() && !message()) problems.push(`${a.value} + ${b.value}: empty chart without a message`);
-    }
-  }
-  return {names, problems};
-}"""
+# CONTROLS_JS (tests/browser/facts.py) drives every bound input of one chart.
 
 
 @pytest.mark.parametrize("name", chart_pages())
-def test_every_control_changes_the_chart_and_nothing_is_empty(page_watch, site_url, name):
-    page = go(page_watch, site_url, name, DESKTOP)
-    ids = page.evaluate("() => Array.from(document.querySelectorAll('.vision-chart'))"
-                        ".filter(e => e.querySelector('.vega-bindings [name]')).map(e => e.id)")
-    problems = []
-    for chart_id in ids:
-        report = page.evaluate(CONTROLS_JS, chart_id)
-        problems += [f"{chart_id}: {p}" for p in report["problems"]]
-    sliders = page.evaluate("""() => Array.from(document.querySelectorAll('.vega-bindings input[type=range]'))
-        .map(i => [i.closest('.vision-chart').id, Number(i.min), Number(i.max)])""")
-    for chart_id, lo, hi in sliders:
+def test_every_control_changes_the_chart_and_nothing_is_empty(site_facts, name):
+    facts = site_facts.get(name, "desktop")
+    report = facts.need("controls")
+    problems = list(report["problems"])
+    for chart_id, lo, hi in report["sliders"]:
         if hi - lo + 1 < 5:
             problems.append(f"{chart_id}: a slider over {hi - lo + 1} years")
     assert not problems, f"{name}:\n  " + "\n  ".join(problems)
-    assert not page_watch.problems(), page_watch.problems()
+    assert not facts["problems_after_controls"], facts["problems_after_controls"]
 
 
 # ------------------------------------------------------------------ 7. links to a view
@@ -293,19 +215,14 @@ def budget_pages() -> list:
 
 
 @pytest.mark.parametrize("name", budget_pages())
-def test_first_visit_is_within_budget(page_watch, site_url, name):
-    page = go(page_watch, site_url, name, DESKTOP)
-    page.wait_for_timeout(300)
-    total, has_chart = page.evaluate("""() => {
-        const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
-        return [entries.reduce((s, e) => s + (e.decodedBodySize || e.transferSize || 0), 0),
-                document.querySelector('.vision-chart') !== null];}""")
+def test_first_visit_is_within_budget(site_facts, name):
+    total, has_chart, vega_embed = site_facts.get(name, "desktop").need("bytes")
     budget = CHART_PAGE_BUDGET if has_chart else SEARCH_PAGE_BUDGET if name == "search.html" else TEXT_PAGE_BUDGET
     if name == "chapters/kort.html":
         budget = COMPARISON_PAGE_BUDGET
     assert total <= budget, f"{name}: {total:,} bytes on a first visit (budget {budget:,})"
     if not has_chart:
-        assert page.evaluate("typeof window.vegaEmbed") == "undefined", f"{name} loads the chart bundle"
+        assert vega_embed == "undefined", f"{name} loads the chart bundle"
 
 
 def test_the_control_check_catches_a_dead_control_and_an_empty_state(page_watch, site_url):

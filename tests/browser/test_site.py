@@ -3,6 +3,7 @@
 For each HTML page: no console error, no uncaught page error, no request to a host other
 than 127.0.0.1, and every `.vision-chart` ends up with an <svg> and no error message.
 Bound Vega-Lite inputs change their signal; numbers are formatted the Danish way.
+The per-page checks assert on one visit per page (tests/browser/facts.py, `site_facts`).
 """
 from __future__ import annotations
 
@@ -60,18 +61,12 @@ def open_page(page_watch, site_url: str, name: str):
 
 
 @pytest.mark.parametrize("name", site_pages())
-def test_page_loads_cleanly_and_draws_every_chart(page_watch, site_url, name):
-    page = open_page(page_watch, site_url, name)
-    charts = wait_for_charts(page)
-    report = page.evaluate(
-        """() => Array.from(document.querySelectorAll('.vision-chart')).map(el => ({
-              id: el.id,
-              svg: el.querySelector('svg') !== null,
-              error: (el.querySelector('.vision-chart-error') || {}).textContent || null,
-              view: !!(window.visionViews && window.visionViews[el.id]),
-           }))"""
-    )
-    problems = page_watch.problems()
+def test_page_loads_cleanly_and_draws_every_chart(site_facts, name):
+    # One visit at 1280x800 measures this page for every check (tests/browser/facts.py).
+    facts = site_facts.get(name, "desktop")
+    report = facts.need("charts")
+    charts = facts["chart_count"]
+    problems = list(facts["problems_after_load"])
     for chart in report:
         if chart["error"]:
             problems.append(f"chart {chart['id']}: {chart['error']}")
@@ -83,7 +78,7 @@ def test_page_loads_cleanly_and_draws_every_chart(page_watch, site_url, name):
     # The chart script and bundle are linked exactly on the pages that have a chart, and on the
     # "Udforsk" explorer pages: their widget draws with the page's vegaEmbed but is no
     # .vision-chart (scripts/sphinx_reader.py `_has_chart` counts widget views).
-    loaded = page.evaluate("typeof window.vegaEmbed === 'function' && typeof window.visionEmbed === 'function'")
+    loaded = facts.need("scripts_loaded")
     expected = charts > 0 or has_explorer_widget(name)
     assert loaded == expected, f"{name}: {charts} charts, explorer widget: {has_explorer_widget(name)}, " \
                                f"chart scripts loaded: {loaded}"
@@ -129,12 +124,12 @@ def flip_first_binding(page, chart_id: str | None = None) -> tuple[str, object, 
 
 
 @pytest.mark.parametrize("name", pages_with_bindings())
-def test_bound_input_changes_the_signal(page_watch, site_url, name):
-    page = open_page(page_watch, site_url, name)
-    wait_for_charts(page)
-    signal, before, after = flip_first_binding(page)
+def test_bound_input_changes_the_signal(site_facts, name):
+    # Measured in the same visit, after every control was driven (facts.py, last step).
+    facts = site_facts.get(name, "desktop")
+    signal, before, after = facts.need("flip")
     assert before != after, f"{name}: changing the input of {signal!r} left it at {before!r}"
-    assert not page_watch.problems(), page_watch.problems()
+    assert not facts["problems_after_flip"], facts["problems_after_flip"]
 
 
 INJECTED = {
