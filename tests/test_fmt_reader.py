@@ -34,6 +34,14 @@ def test_source_text_names_what_the_value_came_through_for_any_kind():
     assert fmt.source_text("P", float("nan"), "curated", None) == "P"  # unknown kind, empty cells
 
 
+def test_a_copys_commit_is_shortened_for_the_reader_and_nothing_else_is_lost():
+    via = "augustseptimius-beep/doughnut@378426df6d968a3e6882ae30e9e8b8755f5eb6e7:data/trend_history_raw.csv"
+    text = fmt.source_text("Danmarks Statistik", "RAS200", "api_copy", via)
+    assert "via augustseptimius-beep/doughnut (data/trend_history_raw.csv, commit 378426d)" in text
+    assert "378426df6d96" not in text
+    assert fmt.via_text("not a repo reference") == "not a repo reference"
+
+
 def test_reader_note_only_in_danish(tmp_path, monkeypatch):
     (tmp_path / "catalog").mkdir()
     (tmp_path / "catalog" / "reader_notes_da.yaml").write_text(

@@ -7,6 +7,7 @@ chart or a status module in.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from helpers.periods import PeriodError, parse_period
@@ -98,6 +99,19 @@ def source_kind_label(kind: str) -> str:
     return SOURCE_KIND_LABELS_DA.get(clean(kind), "")
 
 
+_VIA = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{7,40}):(?P<path>\S+)$")
+
+
+def via_text(via) -> str:
+    """A copy's `repo@commit:path` for a reader: 'owner/repo (path, commit 378426d)'. The full
+    40-digit commit stays in the table and the CSV; on a phone it would break every line."""
+    via = clean(via)
+    match = _VIA.match(via)
+    if not match:
+        return via
+    return f"{match['repo']} ({match['path']}, commit {match['commit'][:7]})"
+
+
 def source_text(publisher, table="", kind="", via="") -> str:
     """'Danmarks Statistik, tabel FOLK1A (offentlig kopi af udgiverens API: via api.statbank.dk-copy)'.
 
@@ -105,7 +119,7 @@ def source_text(publisher, table="", kind="", via="") -> str:
     for every kind; unknown kinds are shown without a label."""
     publisher, table, via = clean(publisher), clean(table), clean(via)
     text = publisher + (f", tabel {table}" if table else "")
-    extra = [p for p in (source_kind_label(kind), f"via {via}" if via else "") if p]
+    extra = [p for p in (source_kind_label(kind), f"via {via_text(via)}" if via else "") if p]
     if extra:
         text += f" ({'; '.join(extra)})"
     return text
