@@ -177,8 +177,12 @@ def dir_digest(path: str) -> str | None:
 
 
 def environment_digest(root: Path) -> str:
+    # Where `helpers` is imported from is part of the environment: an execution made with
+    # another checkout's package (an editable install pointing elsewhere) is not this book's.
+    spec = find_spec("helpers")
     parts = [f"key {KEY_VERSION}", sys.version, sys.executable,
-             f"VISION_DATA_DIR={os.environ.get('VISION_DATA_DIR', '')}"]
+             f"VISION_DATA_DIR={os.environ.get('VISION_DATA_DIR', '')}",
+             f"helpers={spec.origin if spec else ''}"]
     for name in ENVIRONMENT_FILES:
         parts.append(f"{name} {file_digest(str(root / name))}")
     for path in (TRACKER, Path(__file__)):

@@ -124,3 +124,17 @@ def test_a_myst_markdown_notebook_in_the_toc_is_kept_honest_too(tmp_path):
     cache = nbcache.open_cache(nbcache.cache_dir_for(project))
     front = cache.match_cache_notebook(nbcache.read_notebook(project / "intro.md"))
     assert cache.get_cache_bundle(front.pk).nb.cells[-1].outputs[0]["text"] == "7\n"
+
+
+def test_an_execution_with_another_checkouts_helpers_is_not_fresh(tmp_path, monkeypatch):
+    # A venv whose editable install points at another work tree imports that tree's helpers:
+    # its cached executions must not count as this book's.
+    project = make_project(tmp_path)
+    here = nbcache.environment_digest(project)
+    real = nbcache.find_spec
+
+    class Elsewhere:
+        origin = "/elsewhere/src/helpers/__init__.py"
+
+    monkeypatch.setattr(nbcache, "find_spec", lambda name: Elsewhere() if name == "helpers" else real(name))
+    assert nbcache.environment_digest(project) != here
