@@ -11,20 +11,27 @@
 Exit 0 and one "ok" line when all is well; 1 and one line per problem otherwise.
 The data folder is helpers.paths.data_dir() (VISION_DATA_DIR overrides it).
 
-Usage: python scripts/check_data.py
+--stamp FILE (the incremental `make book`): after a passing check, FILE records a sha256 of
+everything the check reads (every file under the data folder, the helpers package, this
+script, the Python and Frictionless versions); while that digest is unchanged the check is not
+run again, so a rebuild with no data edit does not pay ~12 s for it. Any changed byte runs the
+full check; a failing check removes the stamp. The strict build (CI) and the tests pass no stamp.
+
+Usage: python scripts/check_data.py [--stamp FILE]
 """
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
-import frictionless
-
 from helpers import paths
-from helpers.catalog import load_catalog
-from helpers.load import load_indicator
-from helpers.snapshot import list_indicators, read_indicator
+
+# frictionless, pandas and the catalog are imported where they are used: an unchanged stamp
+# must not pay for importing them.
 
 PACKAGE = "datapackage.json"
 
@@ -53,6 +60,8 @@ def package_problems(data: Path) -> list[str]:
             problems.append(f"{data / target}: not a resource of {path}; run `make import` to rewrite it")
     if problems:
         return problems  # Frictionless would only repeat the missing files, less clearly
+    import frictionless
+
     report = frictionless.validate(str(path))
     if not report.valid:
         for task in report.tasks:
@@ -66,6 +75,10 @@ def package_problems(data: Path) -> list[str]:
 
 
 def snapshot_problems() -> list[str]:
+    from helpers.catalog import load_catalog
+    from helpers.load import load_indicator
+    from helpers.snapshot import list_indicators, read_indicator
+
     problems, broken = [], set()
     for indicator_id in list_indicators():
         try:
@@ -82,8 +95,35 @@ def snapshot_problems() -> list[str]:
     return problems
 
 
-def main() -> int:
+def inputs_digest(data: Path) -> str:
+    """sha256 over the names and bytes of every file the check depends on."""
+    import helpers
+
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version}\nfrictionless {version('frictionless')}\n".encode())
+    folders = [(data, "data"), (Path(helpers.__file__).parent, "helpers")]
+    files = [(Path(__file__), "check_data.py")]
+    for folder, label in folders:
+        files += [(p, f"{label}/{p.relative_to(folder).as_posix()}") for p in sorted(folder.rglob("*"))
+                  if p.is_file() and "__pycache__" not in p.parts]
+    for path, name in files:
+        digest.update(f"{name}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stamp", type=Path, default=None,
+                        help="skip the check while the inputs' digest equals the one recorded here")
+    args = parser.parse_args(argv)
     data = paths.data_dir()
+    digest = inputs_digest(data) if args.stamp else ""
+    if args.stamp and args.stamp.is_file() and args.stamp.read_text(encoding="utf-8").strip() == digest:
+        print(f"check_data: ok: unchanged since the last passing check ({args.stamp})")
+        return 0
+    if args.stamp:
+        args.stamp.unlink(missing_ok=True)
     try:
         problems = package_problems(data) + snapshot_problems()
     except ValueError as exc:  # a broken catalog: CatalogError lists every finding
@@ -93,8 +133,13 @@ def main() -> int:
     if problems:
         print(f"check_data: FAILED, {len(problems)} problem(s) in {data}", file=sys.stderr)
         return 1
+    from helpers.snapshot import list_indicators
+
     print(f"check_data: ok: {PACKAGE} is valid and lists the {len(list_indicators())} snapshot files;"
           " every snapshot row and catalog claim checked")
+    if args.stamp:
+        args.stamp.parent.mkdir(parents=True, exist_ok=True)
+        args.stamp.write_text(digest + "\n", encoding="utf-8")
     return 0
 
 

@@ -480,15 +480,28 @@ def test_book_build_is_strict():
 
 
 # ------------------------------------------------------------------ 6. the data package
-def check_data(data: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "check_data.py")], capture_output=True, text=True,
-                          timeout=300, env=dict(ENV, VISION_DATA_DIR=str(data)))
+def check_data(data: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "check_data.py"), *extra], capture_output=True,
+                          text=True, timeout=300, env=dict(ENV, VISION_DATA_DIR=str(data)))
 
 
-def test_check_data_passes_on_the_real_data(data):
-    result = check_data(data)
+def test_check_data_passes_on_the_real_data(data, tmp_path):
+    stamp = tmp_path / "stamp"
+    result = check_data(data, "--stamp", str(stamp))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("check_data: ok:")
+    assert result.stdout.startswith("check_data: ok: datapackage.json is valid")
+    # the incremental build's second run with nothing changed skips the full check ...
+    again = check_data(data, "--stamp", str(stamp))
+    assert again.returncode == 0 and "unchanged since the last passing check" in again.stdout
+    # ... and one changed byte anywhere in the data is a different digest, so the check runs again
+    sys.path.insert(0, str(REPO / "scripts"))
+    import check_data as checker  # noqa: E402  (scripts/ is not a package)
+
+    recorded = stamp.read_text(encoding="utf-8").strip()
+    assert checker.inputs_digest(data) == recorded
+    snapshot = data / "snapshot" / SNAPSHOT_NAME
+    snapshot.write_bytes(snapshot.read_bytes().replace(b"Danmarks", b"Danmarkz", 1))
+    assert checker.inputs_digest(data) != recorded
 
 
 def _extra_file(data: Path) -> str:
@@ -519,12 +532,15 @@ PACKAGE_CASES = {"file not in the package": _extra_file, "resource without file"
 
 
 @pytest.mark.parametrize("case", sorted(PACKAGE_CASES))
-def test_check_data_fails_the_build(data, case):
+def test_check_data_fails_the_build(data, case, tmp_path):
+    stamp = tmp_path / "stamp"
+    stamp.write_text("a digest from an earlier passing check\n", encoding="utf-8")
     message = PACKAGE_CASES[case](data)
-    result = check_data(data)
+    result = check_data(data, "--stamp", str(stamp))
     assert result.returncode == 1
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+    assert not stamp.exists(), "a failing check leaves no stamp to skip the next one"
 
 
 def test_a_broken_population_file_is_not_a_missing_per_1000_view(data):
