@@ -80,6 +80,10 @@ class Clone:
         self.commit = _git(ROOT, "rev-parse", "HEAD").strip()
         subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(self.path)], check=True)
         _git(self.path, "checkout", "--quiet", self.commit)
+        # The tests read ../shared (the harvests, the vision's text, the docs) as on a checkout.
+        shared = (ROOT.parent / "shared").resolve()
+        if shared.is_dir() and not (workdir / "shared").exists():
+            (workdir / "shared").symlink_to(shared)
         self.branch = branch
         self.env = dict(os.environ, VISION_SKIP_VENV="1", PYTHONPATH=str(self.path / "src"),
                         PYDEVD_DISABLE_FILE_VALIDATION="1")
