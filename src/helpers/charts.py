@@ -381,8 +381,7 @@ def rank_subtitle(data, periods=None) -> str:
     order = {"up": "nr. 1 har den højeste værdi", "down": "nr. 1 har den laveste værdi"}.get(
         ranked.direction, "nr. 1 har den højeste værdi; ingen retning er bedre")
     per = ", regnet pr. 1.000 indbyggere" if ranked.basis == BASIS_PER_1000 else ""
-    others = period.shared - 1
-    shared = f", delt med {others} {'anden' if others == 1 else 'andre'}" if others > 0 else ""
+    shared = f", {period.shared_text}" if period.shared_text else ""
     return f"Sorø er nr. {period.place} af {period.n} kommuner i {when} ({order}{shared}{per})."
 
 

@@ -7,11 +7,10 @@ chart or a status module in.
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 from helpers.periods import PeriodError, parse_period
-from helpers.sources import SOURCE_KIND_LABELS_DA
+from helpers.sources import SOURCE_KIND_LABELS_DA, VIA
 
 UNIT_LABELS = {"pct": "%", "pct.": "%", "procent": "%"}
 MONTHS_SHORT = ("jan.", "feb.", "marts", "april", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec.")
@@ -99,14 +98,11 @@ def source_kind_label(kind: str) -> str:
     return SOURCE_KIND_LABELS_DA.get(clean(kind), "")
 
 
-_VIA = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+)@(?P<commit>[0-9a-f]{7,40}):(?P<path>\S+)$")
-
-
 def via_text(via) -> str:
     """A copy's `repo@commit:path` for a reader: 'owner/repo (path, commit 378426d)'. The full
     40-digit commit stays in the table and the CSV; on a phone it would break every line."""
     via = clean(via)
-    match = _VIA.match(via)
+    match = VIA.fullmatch(via)
     if not match:
         return via
     return f"{match['repo']} ({match['path']}, commit {match['commit'][:7]})"

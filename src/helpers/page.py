@@ -408,11 +408,8 @@ def describe_chart(data, rows: pd.DataFrame, mode: str) -> str:
 
 
 def _is_goal_headline(indicator_id: str) -> bool:
-    try:
-        goals = rget(_catalog(), "goals", []) or []
-    except Exception:  # a fixture catalog without goals: no headline rule
-        return False
-    return any(headline_id(g) == indicator_id for g in goals)
+    # a broken catalog raises CatalogError here rather than quietly dropping the span rule
+    return any(headline_id(g) == indicator_id for g in rget(_catalog(), "goals", []) or [])
 
 
 def chart_block(indicator_id: str, data=None, caption: str | None = None, compare: bool = False,

@@ -252,12 +252,16 @@ class PeriodRank:
     shared: int = 1                # municipalities sharing Sorø's place
 
     @property
+    def shared_text(self) -> str:
+        """'delt med 1 anden' / 'delt med 3 andre' when Sorø shares its place, else ''."""
+        others = self.shared - 1
+        return f"delt med {others} {'anden' if others == 1 else 'andre'}" if others > 0 else ""
+
+    @property
     def place_text(self) -> str:
         if self.place is None:
             return f"{NO_VALUE_DA} (af {self.n})"
-        others = self.shared - 1
-        return f"nr. {self.place} af {self.n}" + (
-            f" (delt med {others} {'anden' if others == 1 else 'andre'})" if others else "")
+        return f"nr. {self.place} af {self.n}" + (f" ({self.shared_text})" if self.shared_text else "")
 
 
 @dataclass

@@ -7,21 +7,21 @@ default helpers.progress does not assess it. When an indicator's record says
 window reaching back before 2015 would carry older years into the base value. This is a
 deviation from Open SDG ("rolling_window" in helpers.progress.DEVIATIONS_DA) and says so.
 
-Only pandas is imported here, so helpers.progress can import this module (imports point down).
+Only pandas and helpers.series are imported here, so helpers.progress can import this module
+(imports point down).
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from helpers.series import rget
+
 WINDOW_TYPE = "year_range"
 
 
 def is_rolling(record) -> bool:
-    """The record's flag `rolling_window: true` (dict or attribute record)."""
-    if record is None:
-        return False
-    value = record.get("rolling_window", False) if isinstance(record, dict) else getattr(record, "rolling_window", False)
-    return bool(value)
+    """The record's flag `rolling_window: true`."""
+    return bool(rget(record, "rolling_window", False))
 
 
 def windows_as_annual(rows: pd.DataFrame, first_start_year: int) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import pandas as pd
 from helpers import validate
 from helpers.paths import snapshot_dir
 from helpers.periods import PeriodError, parse_period
-from helpers.sources import SOURCE_KINDS as _SOURCE_KINDS
+from helpers.sources import SOURCE_KINDS as _SOURCE_KINDS, VIA
 
 COLUMNS = [
     "indicator_id", "area_code", "area_name", "period", "period_type", "period_start", "period_end",
@@ -40,7 +40,6 @@ REQUIRED_TEXT = ("indicator_id", "source_kind", "publisher", "source_url", "quot
 
 # Kinds whose value came through a public copy and so must name it in `via`.
 COPY_KINDS = ("api_copy", "copy_computed")
-VIA = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+@[0-9a-f]{40}:.+")
 INDICATOR_ID = re.compile(r"[a-z][a-z0-9_]*")
 # Statistics Denmark codes are alphanumeric; local places add ':<slug>'.
 AREA_CODE = re.compile(r"([0-9A-Za-z]+(:[a-z0-9-]+)?)?")

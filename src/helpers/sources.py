@@ -18,6 +18,8 @@ by the order of an origin string.
 """
 from __future__ import annotations
 
+import re
+
 # Best first. The Danish labels are what a reader sees beside "Kilde".
 SOURCE_KINDS: tuple[str, ...] = (
     "live",            # fetched from the publisher's API by `make data`
@@ -38,6 +40,10 @@ SOURCE_KIND_LABELS_DA: dict[str, str] = {
     "press": "gengivet i presse eller opslagsværk",
     "wiki_mirror": "Wikipedia eller en kopi af Wikipedia",
 }
+
+# `via`: the public copy a value came through, `<repository>@<commit>:<path>` (validated by
+# helpers.snapshot, shortened for the reader by helpers.fmt.via_text).
+VIA = re.compile(r"(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)@(?P<commit>[0-9a-f]{40}):(?P<path>.+)")
 
 # Kinds that make a series from the publisher's API (as delivered or computed from it by a copy):
 # a goal's headline chart starts where one of these begins (helpers.provenance).
