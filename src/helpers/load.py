@@ -18,6 +18,7 @@ import re
 from datetime import date, datetime
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from helpers import snapshot
@@ -52,37 +53,53 @@ def pick_best(frame: pd.DataFrame, decimals: int) -> tuple[pd.DataFrame, pd.Data
         return frame, empty_checks
     tolerance = 0.5 * 10 ** (-decimals) + 1e-9
     work = frame.reset_index(drop=True)
-    ranks = work["source_kind"].map(precedence)
-    has_value = work["value"].notna()
-    order = pd.DataFrame({"missing": ~has_value, "rank": ranks, "i": range(len(work))})
-    shown_index, checks = [], []
-    keys = work[OBSERVATION_KEY].astype(str).apply(tuple, axis=1)
-    for _, idx in keys.groupby(keys).groups.items():
-        idx = list(idx)
-        if len(idx) == 1:
-            shown_index.append(idx[0])
-            continue
-        ranked = order.loc[idx].sort_values(["missing", "rank", "i"])
-        best = ranked.index[0]
-        best_rank, best_missing = ranked.loc[best, "rank"], ranked.loc[best, "missing"]
-        peers = [i for i in ranked.index if ranked.loc[i, "rank"] == best_rank and ranked.loc[i, "missing"] == best_missing]
-        value = work.at[best, "value"]
-        peer_conflict = any(not _same(work.at[i, "value"], value, tolerance) for i in peers)
-        shown_index.append(best)
-        for i in ranked.index[1:]:
-            row = work.loc[i].to_dict()
-            other = row["value"]
-            differs = (not _isnan(other) and not _isnan(value) and not _same(other, value, tolerance))
-            row.update(shown_value=value, shown_kind=work.at[best, "source_kind"],
-                       disagrees=bool(differs or (peer_conflict and i in peers)))
-            checks.append(row)
-        if peer_conflict:
-            # The shown row itself is one of several same-kind rows that disagree: list it too.
-            row = work.loc[best].to_dict()
-            row.update(shown_value=value, shown_kind=work.at[best, "source_kind"], disagrees=True)
-            checks.append(row)
-    shown = work.loc[sorted(shown_index), columns].reset_index(drop=True)
-    cross = pd.DataFrame(checks, columns=columns + ["shown_value", "shown_kind", "disagrees"]) if checks else empty_checks
+    kinds = work["source_kind"]
+    # precedence() once per distinct kind (pd.unique keeps first-seen order, so an unknown
+    # kind raises for the same row as a row-by-row map would).
+    rank_of = {kind: precedence(kind) for kind in pd.unique(kinds)}
+    keys = work[OBSERVATION_KEY].astype(str)
+    # Most observations have one source: those rows are shown as they are. Only the rows whose
+    # key repeats go through the loop below (hash-based, no per-row tuple building in pandas).
+    repeated = keys.duplicated(keep=False).to_numpy()
+    shown_index = np.flatnonzero(~repeated).tolist()
+    checks: list[int] = []          # row positions of the cross-checks, in output order
+    extra: list[tuple] = []         # (shown_value, shown_kind, disagrees) per cross-check
+    if repeated.any():
+        positions = np.flatnonzero(repeated).tolist()
+        values = work["value"].tolist()
+        kind_list = kinds.tolist()
+        missing = work["value"].isna().tolist()
+        groups: dict[tuple, list[int]] = {}
+        for i, key in zip(positions, zip(*(keys[c].to_numpy()[positions].tolist() for c in OBSERVATION_KEY))):
+            groups.setdefault(key, []).append(i)
+        # Observations in key order, rows by (no value, precedence, position): the order the
+        # cross-checks have always been listed in.
+        for key in sorted(groups):
+            ranked = sorted(groups[key], key=lambda i: (missing[i], rank_of[kind_list[i]], i))
+            best = ranked[0]
+            best_rank, best_missing = rank_of[kind_list[best]], missing[best]
+            peers = {i for i in ranked if rank_of[kind_list[i]] == best_rank and missing[i] == best_missing}
+            value, shown_kind = values[best], kind_list[best]
+            peer_conflict = any(not _same(values[i], value, tolerance) for i in ranked if i in peers)
+            shown_index.append(best)
+            for i in ranked[1:]:
+                other = values[i]
+                differs = (not _isnan(other) and not _isnan(value) and not _same(other, value, tolerance))
+                checks.append(i)
+                extra.append((value, shown_kind, bool(differs or (peer_conflict and i in peers))))
+            if peer_conflict:
+                # The shown row itself is one of several same-kind rows that disagree: list it too.
+                checks.append(best)
+                extra.append((value, shown_kind, True))
+    # take() keeps every column (columns == work.columns) and is cheaper than .loc[rows, columns].
+    shown = work.take(sorted(shown_index)).reset_index(drop=True)
+    if not checks:
+        return shown, empty_checks
+    # Built from records like the rows were before, so each column's dtype is inferred the same way.
+    records = work.iloc[checks].to_dict(orient="records")
+    for record, (value, shown_kind, disagrees) in zip(records, extra):
+        record.update(shown_value=value, shown_kind=shown_kind, disagrees=disagrees)
+    cross = pd.DataFrame(records, columns=columns + ["shown_value", "shown_kind", "disagrees"])
     return shown, cross.reset_index(drop=True)
 
 
