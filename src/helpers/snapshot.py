@@ -8,11 +8,14 @@ that re-running an import or refresh without new data changes no bytes.
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import io
 import math
 import os
 import re
 import tempfile
+from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 
@@ -83,12 +86,50 @@ def read_indicator(indicator_id: str) -> pd.DataFrame:
     A missing file gives an empty frame (whether that is allowed is the catalog's business,
     see helpers.load). Every row of an existing file is validated like a row being written,
     and the rows together by helpers.validate; errors name the file and line.
+
+    A file whose bytes were validated before in this process is not validated again (see
+    `_MEMO`); the caller gets its own copy of the frame either way.
     """
     path = snapshot_path(indicator_id)
     if not path.exists():
         return empty_frame()
+    content = path.read_bytes()
+    # Keyed by what the result depends on: the id (the rows must carry it) and the bytes.
+    # An edit between two reads changes the digest, so it is always seen.
+    key = (indicator_id, hashlib.sha256(content).hexdigest())
+    frame = _MEMO.get(key)
+    if frame is None:
+        # A bad file raises here every time: only a frame that passed is remembered.
+        frame = _parse(indicator_id, path, content)
+        _MEMO[key] = frame
+        if len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    # A deep copy: nothing a caller does to its frame can reach the memo or the next caller.
+    return frame.copy(deep=True)
+
+
+# Validated frames by (indicator id, sha256 of the file's bytes), least recently used first.
+# Pages, scripts/check_data.py and helpers.provenance read the same files many times in one
+# process, and validating ~90k rows in Python costs seconds each time. Not functools.lru_cache:
+# its key would have to hold the file's bytes (the function needs them, not just their digest).
+# MEMO_SIZE is above the number of snapshot files, so one pass over all of them stays memoised.
+MEMO_SIZE = 512
+_MEMO: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
+
+
+def clear_memo() -> None:
+    """Forget every memoised frame (the next read validates its file again)."""
+    _MEMO.clear()
+
+
+def _parse(indicator_id: str, path: Path, content: bytes) -> pd.DataFrame:
+    """Parse and validate the bytes of `path`; errors name `path` and the line."""
     records, lines = [], []
-    with path.open(encoding="utf-8", newline="") as fh:
+    # The same text layer as path.open(encoding="utf-8", newline=""), so a decoding error is
+    # raised at the same point and with the same message as when reading the file directly.
+    with io.TextIOWrapper(io.BytesIO(content), encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:
@@ -100,6 +141,9 @@ def read_indicator(indicator_id: str) -> pd.DataFrame:
         width = len(header)
         # reader.line_num is the last physical line read; a record starts one line after the previous.
         start = reader.line_num + 1
+        # Equal cells share one string object: most columns repeat a few values in a file, and
+        # the memo keeps the frames (~125 MB of strings for the whole snapshot without this, ~15 with).
+        shared: dict[str, str] = {}
         for record in reader:
             line, start = start, reader.line_num + 1
             if len(record) != width:
@@ -107,7 +151,7 @@ def read_indicator(indicator_id: str) -> pd.DataFrame:
                                     " (a row cut short, a blank line or a stray comma)")
             if legacy:
                 record.insert(COLUMNS.index("via"), "")
-            records.append(record)
+            records.append([shared.setdefault(cell, cell) for cell in record])
             lines.append(line)
     if not records:
         raise SnapshotError(f"{path}: a header and no rows; an indicator without rows has no file")
@@ -163,12 +207,28 @@ def _row_key(row: dict) -> tuple:
             _origin_key(row["origin"]), row["origin"])
 
 
+_TEXT_COLUMNS = tuple(c for c in COLUMNS if c != "value")
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_columns(label: str) -> tuple[str, str, str]:
+    """(period_type, period_start, period_end) that the label means.
+
+    Memoised: a snapshot has ~90k rows but only a few hundred distinct labels. A label that
+    does not parse raises PeriodError every time (lru_cache keeps only results).
+    """
+    period = parse_period(label)
+    return (period.kind, period.start.isoformat() if period.start else "",
+            period.end.isoformat() if period.end else "")
+
+
 def _check_row(indicator_id: str, index: int, raw: dict, where: str | None = None) -> dict:
     """One validated row as text, or a SnapshotError naming the row (`where`, or its number and origin)."""
     named = where is not None
     where = where or f"{indicator_id} row {index}"
     try:
-        row = {c: _text(raw[c]) for c in COLUMNS if c != "value"}
+        # Cells read from a CSV are already text; _text is only needed for frames being written.
+        row = {c: v if type(v := raw[c]) is str else _text(v) for c in _TEXT_COLUMNS}
         if not named:
             where += f" ({row['origin'] or 'no origin'})"
         row["value"] = format_value(raw["value"])
@@ -193,11 +253,9 @@ def _check_row(indicator_id: str, index: int, raw: dict, where: str | None = Non
         raise SnapshotError(f"{where}: via {row['via']!r} is not <repository>@<commit>:<path>")
 
     try:
-        period = parse_period(row["period"])
+        expected = _period_columns(row["period"])
     except PeriodError as exc:
         raise SnapshotError(f"{where}: {exc}") from None
-    expected = (period.kind, period.start.isoformat() if period.start else "",
-                period.end.isoformat() if period.end else "")
     found = (row["period_type"], row["period_start"], row["period_end"])
     if found != expected:
         raise SnapshotError(f"{where}: period {row['period']!r} means (period_type, period_start, period_end)"
