@@ -63,10 +63,14 @@ def shown_frames(catalog=None, loader=None, area: str | None = None) -> list[pd.
         if _get(indicators[iid], "data_available", True) is False:
             continue
         frame = loader(iid).data
-        if area is not None and len(frame):
-            frame = frame[frame["area_code"].astype(str) == str(area)]
-        out.append(frame)
+        out.append(_in_area(frame, area))
     return out
+
+
+def _in_area(frame: pd.DataFrame, area: str | None) -> pd.DataFrame:
+    if area is not None and len(frame):
+        return frame[frame["area_code"].astype(str) == str(area)]
+    return frame
 
 
 def _share(n: int, total: int) -> str:
@@ -90,8 +94,10 @@ def second_hand_sentence(counts: dict[str, int], scope: str) -> str:
 
 def second_hand_markdown(catalog=None, loader=None) -> str:
     """The paragraph for "Om data og metode": all shown rows, then Sorø's."""
-    everything = kind_counts(shown_frames(catalog, loader))
-    soro = kind_counts(shown_frames(catalog, loader, area=A.SORO))
+    # Every indicator is loaded once; Sorø's rows are a filter of the same frames.
+    frames = shown_frames(catalog, loader)
+    everything = kind_counts(frames)
+    soro = kind_counts([_in_area(frame, A.SORO) for frame in frames])
     return ("Tallene herunder er talt i bogens data, hver gang bogen bygges. For hver indikator, hvert område "
             "og hver periode vises kun tallet fra den bedste kilde; de andre gemmes som kontrol.\n\n"
             f"- {second_hand_sentence(everything, 'Alle viste tal (alle indikatorer og områder)')}\n"
