@@ -37,8 +37,7 @@ from helpers.source_classes import classify
 from helpers.sources import SOURCE_KINDS
 from helpers.snapshot import (
     COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, check_plain_value, imported_row,
-    list_indicators, merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame,
-    write_indicator,
+    list_indicators, merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame, write_rows,
 )
 
 HARVEST_COLUMNS = ["indicator_id", "indicator_da", "area_code", "area_name", "period", "value", "unit",
@@ -238,14 +237,14 @@ def import_harvest(harvest: Path | None = None, harvest2: Path | None = None, *,
             raise HarvestError(f"data/catalog/indicators/{indicator_id}.yaml says sources.curated: true, but the"
                                f" harvest in {source} has no row for {indicator_id}; add its rows or set"
                                " sources.curated: false")
-    for indicator_id, frame in frames.items():
-        validate_frame(indicator_id, frame)
+    # The validated rows are what gets written (write_rows), so nothing is validated twice.
+    validated = {indicator_id: validate_frame(indicator_id, frame) for indicator_id, frame in frames.items()}
 
     copy_harvest(source, target)
     import_harvest2.copy_harvest2(source2, target2)
     for indicator_id, frame in frames.items():
         if len(frame):
-            write_indicator(indicator_id, frame)
+            write_rows(indicator_id, validated[indicator_id])
         else:
             # --prune: the indicator left the harvest and nothing else remains to describe.
             snapshot_path(indicator_id).unlink(missing_ok=True)

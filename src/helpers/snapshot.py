@@ -335,7 +335,15 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
 
 def write_indicator(indicator_id: str, frame: pd.DataFrame) -> Path:
     """Validate `frame` and atomically replace data/snapshot/<indicator_id>.csv with it."""
-    rows = validate_frame(indicator_id, frame)
+    return write_rows(indicator_id, validate_frame(indicator_id, frame))
+
+
+def write_rows(indicator_id: str, rows: list[dict]) -> Path:
+    """Atomically replace data/snapshot/<indicator_id>.csv with rows `validate_frame` returned.
+
+    For a caller that validated everything before writing anything (helpers.import_harvest):
+    the rows are not validated a second time.
+    """
     path = snapshot_path(indicator_id)
     atomic_write_bytes(path, render_csv(rows))
     return path
