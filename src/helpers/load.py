@@ -58,24 +58,16 @@ def pick_best(frame: pd.DataFrame, decimals: int) -> tuple[pd.DataFrame, pd.Data
     # kind raises for the same row as a row-by-row map would).
     rank_of = {kind: precedence(kind) for kind in pd.unique(kinds)}
     keys = work[OBSERVATION_KEY].astype(str)
-    # Most observations have one source: those rows are shown as they are. Only the rows whose
-    # key repeats go through the loop below (hash-based, no per-row tuple building in pandas).
-    repeated = keys.duplicated(keep=False).to_numpy()
-    shown_index = np.flatnonzero(~repeated).tolist()
+    shown_index, groups = _observations(keys)
     checks: list[int] = []          # row positions of the cross-checks, in output order
     extra: list[tuple] = []         # (shown_value, shown_kind, disagrees) per cross-check
-    if repeated.any():
-        positions = np.flatnonzero(repeated).tolist()
+    if groups:
         values = work["value"].tolist()
         kind_list = kinds.tolist()
         missing = work["value"].isna().tolist()
-        groups: dict[tuple, list[int]] = {}
-        for i, key in zip(positions, zip(*(keys[c].to_numpy()[positions].tolist() for c in OBSERVATION_KEY))):
-            groups.setdefault(key, []).append(i)
-        # Observations in key order, rows by (no value, precedence, position): the order the
-        # cross-checks have always been listed in.
-        for key in sorted(groups):
-            ranked = sorted(groups[key], key=lambda i: (missing[i], rank_of[kind_list[i]], i))
+        for group in groups:
+            # Best first: a value before none, then precedence, then position.
+            ranked = sorted(group, key=lambda i: (missing[i], rank_of[kind_list[i]], i))
             best = ranked[0]
             best_rank, best_missing = rank_of[kind_list[best]], missing[best]
             peers = {i for i in ranked if rank_of[kind_list[i]] == best_rank and missing[i] == best_missing}
@@ -101,6 +93,28 @@ def pick_best(frame: pd.DataFrame, decimals: int) -> tuple[pd.DataFrame, pd.Data
         record.update(shown_value=value, shown_kind=shown_kind, disagrees=disagrees)
     cross = pd.DataFrame(records, columns=columns + ["shown_value", "shown_kind", "disagrees"])
     return shown, cross.reset_index(drop=True)
+
+
+def _observations(keys: pd.DataFrame) -> tuple[list[int], list[list[int]]]:
+    """(positions of rows alone in their observation, the positions of each observation with
+    several rows), the latter in observation-key order: the order cross-checks are listed in."""
+    if keys.isna().to_numpy().any():
+        # A missing key cell (never in a snapshot file, whose cells are text): pandas' grouping
+        # of tuples, which puts NaN with NaN and orders it among the text, as it always has.
+        tuples = keys.apply(tuple, axis=1)
+        groups = [list(idx) for idx in tuples.groupby(tuples).groups.values()]
+        return [g[0] for g in groups if len(g) == 1], [g for g in groups if len(g) > 1]
+    # Most observations have one source: those rows are shown as they are. Only the rows whose
+    # key repeats are grouped here (duplicated() hashes the columns; no per-row pandas work).
+    repeated = keys.duplicated(keep=False).to_numpy()
+    alone = np.flatnonzero(~repeated).tolist()
+    positions = np.flatnonzero(repeated).tolist()
+    grouped: dict[tuple, list[int]] = {}
+    columns = (keys[c].to_numpy()[positions].tolist() for c in keys.columns)
+    for i, key in zip(positions, zip(*columns)):
+        grouped.setdefault(key, []).append(i)
+    # Text tuples sort as pandas sorts them (lexicographically), so the order is unchanged.
+    return alone, [grouped[key] for key in sorted(grouped)]
 
 
 def _isnan(value) -> bool:
