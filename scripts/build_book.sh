@@ -6,8 +6,9 @@
 #
 # Both:
 #   1. ensure .venv with the pinned requirements
-#   2. write generated static assets (_static/vega-bundle.js); check data/ (scripts/check_data.py);
-#      vendor the widget runtime of the Udforsk pages (scripts/vendor_widgets.py)
+#   2. write generated static assets (_static/vega-bundle.js); vendor the widget runtime of the
+#      Udforsk pages (scripts/vendor_widgets.py); check data/ (scripts/check_data.py), beside
+#      step 3: a failed check stops the build before step 4
 #   3. scripts/nbcache.py: bring the jupyter-cache in _build/.jupyter_cache up to date,
 #      executing notebooks in parallel (VISION_JOBS, default one per CPU). A notebook is
 #      executed again when its code, a file it read (data, catalog, helpers) or the
@@ -35,14 +36,19 @@ START=$(date +%s.%N)
 bash scripts/ensure_venv.sh
 PY="$ROOT/.venv/bin/python"
 "$PY" scripts/build_static.py
-# A bad data file stops the build here with its name and line (docs/data-rules.md). The
-# incremental build skips the check while nothing it reads changed (a digest in the stamp);
-# the strict build always checks.
-if [ "$MODE" = strict ]; then
-  "$PY" scripts/check_data.py
-else
-  "$PY" scripts/check_data.py --stamp _build/.check_data.sha256
-fi
+# A bad data file stops the build with its name and line before any page is written
+# (docs/data-rules.md). The check runs beside the notebook execution below, at a lower CPU
+# priority: the execution workers leave CPU idle (kernel start-up, the last notebook), which
+# the check fills, so it adds little to the wall time; Sphinx only starts once it passed.
+# The incremental build skips the check while nothing it reads changed (a digest in the
+# stamp); the strict build always checks.
+CHECK_ARGS=()
+if [ "$MODE" != strict ]; then CHECK_ARGS=(--stamp _build/.check_data.sha256); fi
+mkdir -p _build
+CHECK_LOG="$(mktemp)"
+trap 'rm -f "$CHECK_LOG"' EXIT
+nice -n 10 "$PY" scripts/check_data.py "${CHECK_ARGS[@]}" > "$CHECK_LOG" 2>&1 &
+check_pid=$!
 # The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512).
 "$PY" scripts/vendor_widgets.py
 FAILED_STAMP=_build/.last-build-failed
@@ -65,6 +71,16 @@ touch "$FAILED_STAMP"   # removed again only when everything below succeeds
 exec_status=0
 # Notebooks in the table of contents and under chapters/ (nbval tests all of those).
 "$PY" scripts/nbcache.py "${NBCACHE_ARGS[@]}" || exec_status=$?
+data_status=0
+wait "$check_pid" || data_status=$?
+if [ "$data_status" -ne 0 ]; then
+  # No page is written from data that failed the check. (Executions stay in the cache, keyed
+  # by the exact bytes they read, so they are never served once the data is fixed.)
+  cat "$CHECK_LOG" >&2
+  echo "build_book: FAILED ($MODE): data/ did not pass scripts/check_data.py (problems above); Sphinx was not run" >&2
+  exit 1
+fi
+cat "$CHECK_LOG"
 status=0
 "$ROOT/.venv/bin/jupyter-book" build . "${SPHINX_ARGS[@]}" || status=$?
 if [ -d _build/html/reports ] && [ -n "$(ls -A _build/html/reports 2>/dev/null)" ]; then

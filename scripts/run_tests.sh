@@ -3,11 +3,15 @@
 #   1. Debian chromium (for the browser tests) and the venv
 #   2. the strict book build (the browser tests need _build/html): empties the cache and
 #      executes every notebook afresh, in parallel (scripts/nbcache.py --force).
-#      At the same time, pytest runs the tests that do not need the build (phase 1, the
-#      build leaves CPU idle while Sphinx writes the pages); its output is printed after the
-#      build's. tests/conftest.py decides which tests need the build (--vision-phase).
-#   3. pytest over the tests that need the build (browser tests, tests of _build/html) and,
-#      with nbval, every notebook in chapters/ against its stored outputs (phase 2). nbval
+#      At the same time, pytest runs the tests that do not need the build (phase 1), at a
+#      lower CPU priority (nice), so the build, which phase 2 waits for, finishes first.
+#      tests/conftest.py decides which tests need the build (--vision-phase).
+#   3. As soon as the build is done, and while phase 1 may still run, pytest runs the tests
+#      that need the build (browser tests, tests of _build/html) and, with nbval, every
+#      notebook in chapters/ against its stored outputs (phase 2). Everything here is
+#      CPU-bound, so the two phases overlapping keeps both cores busy until the end instead
+#      of idling while one phase's last test runs. Each phase's output is printed when it
+#      is done (phase 1 first), so the two never interleave. nbval
 #      compares the stored outputs with the execution step 2 made in this run
 #      (scripts/nbval_cached.py) instead of executing every notebook a second time; a
 #      notebook without a valid execution from this run (e.g. one outside the build) is
@@ -43,23 +47,26 @@ PYTEST=("$PY" -m pytest -p no:cacheprovider -rfEs -n "${VISION_JOBS:-auto}" --di
 # Phase 1 (background, beside the build): the tests that need no build. Only unit tests;
 # they write to temporary folders, never to _build/ or data/.
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
-  "${PYTEST[@]}" tests --vision-phase=before-build --junitxml="$WORK/phase1.xml" "$@" \
+  nice -n 10 "${PYTEST[@]}" tests --vision-phase=before-build --junitxml="$WORK/phase1.xml" "$@" \
   > "$WORK/phase1.log" 2>&1 &
 phase1_pid=$!
 
 build_passed=0; build_failed=0
 if bash scripts/build_book.sh --strict; then build_passed=1; else build_failed=1; echo "run_tests: the book build FAILED (see above); running the tests anyway" >&2; fi
 
-wait "$phase1_pid"; code1=$?
-echo "run_tests: phase 1, the tests that need no build (run beside the build):"
-cat "$WORK/phase1.log"
-
-echo "run_tests: phase 2, the tests of the built book and nbval over chapters/:"
+echo "run_tests: phase 2 (the tests of the built book, nbval over chapters/) starts; phase 1 may still be running"
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
 "${PYTEST[@]}" tests chapters --vision-phase=after-build -p nbval_cached --nbval-cached --nbval-current-env \
   --nbval-cached-since="$SINCE" --ignore-glob='*.ipynb_checkpoints*' \
-  --junitxml="$WORK/phase2.xml" "$@"
-code2=$?
+  --junitxml="$WORK/phase2.xml" "$@" > "$WORK/phase2.log" 2>&1 &
+phase2_pid=$!
+
+wait "$phase1_pid"; code1=$?
+echo "run_tests: phase 1, the tests that need no build (run beside the build):"
+cat "$WORK/phase1.log"
+wait "$phase2_pid"; code2=$?
+echo "run_tests: phase 2, the tests of the built book and nbval over chapters/:"
+cat "$WORK/phase2.log"
 # 5 = nothing collected (e.g. no notebooks and no tests): not a failure by itself.
 if [ "$code1" -eq 5 ]; then code1=0; fi
 if [ "$code2" -eq 5 ]; then code2=0; fi

@@ -27,7 +27,6 @@ SLOW_FIRST = [
     "tests/test_nbval_detects_change.py",
     "tests/browser/test_explorer.py",
     "tests/test_import_harvest.py",
-    "tests/test_explorer_nbval.py",
     "tests/browser/",
     "tests/test_bad_inputs.py",
 ]

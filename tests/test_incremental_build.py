@@ -5,7 +5,8 @@ A temporary copy of the project is made with a table of contents of one real not
 built with `bash scripts/build_book.sh` (the incremental `make book`), one Sorø value in
 the copy's population_total.csv is changed, and it is built again. The second build must
 execute the notebook again because its input changed (not because anything else did),
-and the page must show the new value. (That an unchanged notebook is not executed again is
+and the page must show the new value. A third build, after a row of the file is repeated,
+must fail on the data check and leave the page as it was. (That an unchanged notebook is not executed again is
 tests/test_nbcache.py's job.)
 """
 from __future__ import annotations
@@ -53,13 +54,16 @@ def make_copy(tmp_path: Path) -> Path:
     return book
 
 
-def build(book: Path) -> str:
+def build(book: Path, *, ok: bool = True) -> str:
     env = dict(os.environ, VISION_SKIP_VENV="1", VISION_DATA_DIR=str(book / "data"),
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
     done = subprocess.run(["bash", "scripts/build_book.sh"], cwd=book, env=env, capture_output=True,
                           text=True, timeout=900)
     log = done.stdout + done.stderr
-    assert done.returncode == 0, f"incremental build of the copy failed:\n{log[-4000:]}"
+    if ok:
+        assert done.returncode == 0, f"incremental build of the copy failed:\n{log[-4000:]}"
+    else:
+        assert done.returncode != 0, f"the build of the copy passed, but should have failed:\n{log[-4000:]}"
     return log
 
 
@@ -102,3 +106,12 @@ def test_a_data_edit_reaches_the_page_in_an_incremental_build(tmp_path):
     assert shown(new_html, new), f"stale page: {new} ({INDICATOR}, area {AREA}) is not on {page.name}"
     assert re.search(rf"{re.escape(NOTEBOOK)}\.ipynb: executed in .*input changed: .*{INDICATOR}\.csv", second), second[-2000:]
 
+    # A broken data file fails the build with the data check's message (file and line), and
+    # no page is written from it: the check runs beside the notebook execution, but Sphinx
+    # waits for it.
+    lines = data_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    data_file.write_text("".join(lines + [lines[-1]]), encoding="utf-8")
+    third = build(book, ok=False)
+    assert f"{data_file}:{len(lines) + 1}: exact duplicate of {data_file}:{len(lines)}" in third, third[-3000:]
+    assert "did not pass scripts/check_data.py" in third and "Sphinx was not run" in third, third[-3000:]
+    assert page.read_text(encoding="utf-8") == new_html, "a page was rewritten from data that failed the check"

@@ -1,8 +1,9 @@
-"""nbval notices when the data behind a notebook changes.
+"""nbval notices when the data behind a notebook changes, on a page and on an explorer.
 
-A copy of data/ is made; with the copy unchanged, `pytest --nbval --nbval-current-env`
-on a notebook that uses `population_total` passes; after one Sorø value is changed in
-the copy (VISION_DATA_DIR points the kernel at it), the same run fails.
+A copy of data/ is made; with the copy unchanged, `pytest --nbval --nbval-current-env` on a
+notebook that uses `population_total` and on a theme explorer that embeds it passes; after one
+Sorø value is changed in the copy (VISION_DATA_DIR points the kernels at it), the same run
+fails in both notebooks, the explorer through its text form (counts + a digest of its rows).
 """
 from __future__ import annotations
 
@@ -33,11 +34,11 @@ def notebook_using(indicator: str) -> Path:
     return (preferred or candidates)[0]
 
 
-def run_nbval(notebook: Path, data_dir: Path) -> subprocess.CompletedProcess:
+def run_nbval(notebooks: list[Path], data_dir: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, VISION_DATA_DIR=str(data_dir))
     return subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-q", "--rootdir", str(ROOT), str(notebook)],
+         "-q", "-rf", "-p", "no:xdist", "--rootdir", str(ROOT), *map(str, notebooks)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
 
@@ -67,18 +68,44 @@ def data_copy(tmp_path) -> Path:
     return target
 
 
-def test_nbval_passes_on_unchanged_data_and_fails_after_a_change(data_copy):
-    notebook = notebook_using(INDICATOR)
+def explorer_notebook_with(indicator: str) -> Path:
+    """The first theme explorer whose embedded rows include `indicator`."""
+    for path in sorted((ROOT / "chapters").glob("tema*/udforsk-*.ipynb")):
+        if f'"id": "{indicator}"' in path.read_text(encoding="utf-8"):
+            return path
+    pytest.fail(f"no explorer notebook in chapters/ embeds {indicator!r}")
 
-    unchanged = run_nbval(notebook, data_copy)
+
+def failed_notebooks(stdout: str) -> set[str]:
+    """Notebooks (paths as pytest prints them) with a FAILED cell in the short summary (-rf)."""
+    return {line.split()[1].split("::")[0] for line in stdout.splitlines() if line.startswith("FAILED ")}
+
+
+# One pair of nbval runs for two notebooks (a page and an explorer): each run pays for pytest,
+# nbval and a kernel per notebook, so the two checks share them.
+def test_nbval_passes_on_unchanged_data_and_fails_after_a_change(data_copy):
+    page = notebook_using(INDICATOR)
+    # nbval skips widget views (their model ids are random elsewhere); the explorer's
+    # text/plain form carries the counts and a digest of the embedded rows, so that is what
+    # must notice the change.
+    explorer = explorer_notebook_with(INDICATOR)
+    notebooks = [page, explorer]
+
+    unchanged = run_nbval(notebooks, data_copy)
     assert unchanged.returncode == 0, (
         f"nbval should pass on an unchanged copy of data/ (are the stored outputs of "
-        f"{notebook.relative_to(ROOT)} fresh? run `make notebooks`):\n{unchanged.stdout[-3000:]}"
+        f"{[str(n.relative_to(ROOT)) for n in notebooks]} fresh? run `make notebooks`):\n{unchanged.stdout[-3000:]}"
     )
 
     period, old, new = change_latest_value(data_copy / "snapshot" / f"{INDICATOR}.csv", AREA)
-    changed = run_nbval(notebook, data_copy)
+    changed = run_nbval(notebooks, data_copy)
     assert changed.returncode == 1, (
         f"nbval did not notice {INDICATOR} {AREA} {period}: {old} -> {new}:\n{changed.stdout[-3000:]}"
     )
-    assert "failed" in changed.stdout
+    failed = failed_notebooks(changed.stdout)
+    for notebook in notebooks:
+        assert any(str(notebook).endswith(f) or f.endswith(notebook.name) for f in failed), (
+            f"nbval did not notice {INDICATOR} {AREA} {period}: {old} -> {new} in {notebook.name}; "
+            f"failed: {sorted(failed)}\n{changed.stdout[-3000:]}")
+    # the explorer's mismatch is its text form (nbval shortens the diff: "...ataaftryk <digest>")
+    assert "mismatch 'text/plain'" in changed.stdout and "aftryk" in changed.stdout, changed.stdout[-3000:]
