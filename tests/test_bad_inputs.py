@@ -251,9 +251,26 @@ def test_live_only_indicator_without_a_file_is_shown_as_missing(data):
 
 # ------------------------------------------------------------------ 3. the importer never deletes silently
 def run_import(source: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers.import_harvest", "--harvest", str(source), *extra],
-                          capture_output=True, text=True, timeout=120, env=dict(ENV, **{
-                              "VISION_DATA_DIR": os.environ["VISION_DATA_DIR"]}))
+    """`python -m helpers.import_harvest --harvest SOURCE ...` on the `data` copy, as its exit
+    code, stdout and stderr.
+
+    Run in this process, so the tests share helpers.snapshot's read memo (a new process would
+    validate all 262 snapshot files again, ~3 s per import); the catalog cache is cleared
+    first, as a new process starts without one. An exception main() does not turn into an
+    `error:` line fails the test with its traceback. The command line itself runs as a
+    subprocess in tests/test_import_harvest.py::test_cli_runs_from_the_committed_copy.
+    """
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from helpers import catalog, import_harvest
+
+    catalog.clear_cache()
+    args = ["--harvest", str(source), *extra]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = import_harvest.main(args)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def _remove_file(source: Path) -> tuple[Path, str]:
