@@ -4,7 +4,8 @@
 #   2. the strict book build (the browser tests need _build/html): empties the cache and
 #      executes every notebook afresh, in parallel (scripts/nbcache.py --force).
 #      At the same time, pytest runs the tests that do not need the build (phase 1), at a
-#      lower CPU priority (nice), so the build, which phase 2 waits for, finishes first.
+#      lower CPU priority (nice 15), so the build, which phase 2 waits for, finishes first
+#      (its own data check runs at nice 10: below the notebook execution, above phase 1).
 #      tests/conftest.py decides which tests need the build (--vision-phase).
 #   3. As soon as the build is done, and while phase 1 may still run, pytest runs the tests
 #      that need the build (browser tests, tests of _build/html) and, with nbval, every
@@ -47,7 +48,7 @@ PYTEST=("$PY" -m pytest -p no:cacheprovider -rfEs -n "${VISION_JOBS:-auto}" --di
 # Phase 1 (background, beside the build): the tests that need no build. Only unit tests;
 # they write to temporary folders, never to _build/ or data/.
 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" \
-  nice -n 10 "${PYTEST[@]}" tests --vision-phase=before-build --junitxml="$WORK/phase1.xml" "$@" \
+  nice -n 15 "${PYTEST[@]}" tests --vision-phase=before-build --junitxml="$WORK/phase1.xml" "$@" \
   > "$WORK/phase1.log" 2>&1 &
 phase1_pid=$!
 
