@@ -34,9 +34,9 @@ from helpers import import_harvest2, paths, validate
 from helpers.catalog import close_matches, load_catalog
 from helpers.periods import KINDS, PeriodError, parse_period
 from helpers.source_classes import classify
-from helpers.sources import SOURCE_KINDS
+from helpers.sources import SOURCE_KIND_LABELS_DA, SOURCE_KINDS
 from helpers.snapshot import (
-    COLUMNS, INDICATOR_ID, PLAIN_NUMBER, SOURCE_KINDS, atomic_write_bytes, check_plain_value, imported_row,
+    COLUMNS, INDICATOR_ID, PLAIN_NUMBER, atomic_write_bytes, check_plain_value, imported_row,
     list_indicators, merge_live, normalise_area_name, read_indicator, snapshot_path, validate_frame, write_rows,
 )
 
@@ -292,11 +292,6 @@ SOURCES = [
               "(harvest2/README.md, harvest2/series.csv); udgiver, tabel og kopi står i hver række"},
 ]
 
-_KIND_DA = {
-    "live": "udgiverens API", "export": "førstehåndsudtræk", "api_copy": "offentlig kopi af udgiverens API",
-    "publisher_page": "udgiverens egen side", "copy_computed": "beregnet af kopien",
-    "press": "presse, opslagsværker, andre organisationer", "wiki_mirror": "Wikipedia og kopier",
-}
 FIELD_DESCRIPTIONS = {
     "indicator_id": "Indikatorens id i kataloget",
     "area_code": "Danmarks Statistiks områdekode (340 Sorø, 000 Hele landet, ...); 340:<slug> for lokale steder; tom når kilden ingen kode giver",
@@ -310,8 +305,9 @@ FIELD_DESCRIPTIONS = {
     "unit": "Enhed som offentliggjort",
     "sex": "Køn (i alt, mænd, kvinder)",
     "age": "Aldersgruppe",
-    # in the order of helpers.sources.SOURCE_KINDS, so the schema can never state another precedence
-    "source_kind": "Kildens art, bedste først: " + ", ".join(f"{k} ({_KIND_DA[k]})" for k in SOURCE_KINDS),
+    # the order and the reader's labels of helpers.sources, so the schema can never state
+    # another precedence or name a kind otherwise than the pages do
+    "source_kind": "Kildens art, bedste først: " + ", ".join(f"{k} ({SOURCE_KIND_LABELS_DA[k]})" for k in SOURCE_KINDS),
     "publisher": "Hvem der har offentliggjort tallet",
     "table": "Statistikbank-tabel eller anden tabel; tom når kilden ingen nævner",
     "source_url": "Udgiverens adresse for tallet eller tabellen",
