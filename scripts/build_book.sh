@@ -44,7 +44,6 @@ PY="$ROOT/.venv/bin/python"
 # stamp); the strict build always checks.
 CHECK_ARGS=()
 if [ "$MODE" != strict ]; then CHECK_ARGS=(--stamp _build/.check_data.sha256); fi
-mkdir -p _build
 CHECK_LOG="$(mktemp)"
 trap 'rm -f "$CHECK_LOG"' EXIT
 nice -n 10 "$PY" scripts/check_data.py "${CHECK_ARGS[@]}" > "$CHECK_LOG" 2>&1 &

@@ -77,7 +77,8 @@ def explorer_notebook_with(indicator: str) -> Path:
 
 
 def failed_notebooks(stdout: str) -> set[str]:
-    """Notebooks (paths as pytest prints them) with a FAILED cell in the short summary (-rf)."""
+    """Notebooks with a FAILED cell in the short summary (-rf), as pytest prints them: relative
+    to --rootdir (ROOT)."""
     return {line.split()[1].split("::")[0] for line in stdout.splitlines() if line.startswith("FAILED ")}
 
 
@@ -104,7 +105,7 @@ def test_nbval_passes_on_unchanged_data_and_fails_after_a_change(data_copy):
     )
     failed = failed_notebooks(changed.stdout)
     for notebook in notebooks:
-        assert any(str(notebook).endswith(f) or f.endswith(notebook.name) for f in failed), (
+        assert notebook.relative_to(ROOT).as_posix() in failed, (
             f"nbval did not notice {INDICATOR} {AREA} {period}: {old} -> {new} in {notebook.name}; "
             f"failed: {sorted(failed)}\n{changed.stdout[-3000:]}")
     # the explorer's mismatch is its text form (nbval shortens the diff: "...ataaftryk <digest>")
