@@ -507,18 +507,31 @@ def test_check_data_passes_on_the_real_data(data, tmp_path):
     result = check_data(data, "--stamp", str(stamp))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("check_data: ok: datapackage.json is valid")
+    assert "Frictionless read only" not in result.stdout, "the first check must read every file"
     # the incremental build's second run with nothing changed skips the full check ...
     again = check_data(data, "--stamp", str(stamp))
     assert again.returncode == 0 and "unchanged since the last passing check" in again.stdout
-    # ... and one changed byte anywhere in the data is a different digest, so the check runs again
+    # ... and one changed byte in a snapshot file changes that file's digest only
     sys.path.insert(0, str(REPO / "scripts"))
     import check_data as checker  # noqa: E402  (scripts/ is not a package)
 
-    recorded = stamp.read_text(encoding="utf-8").strip()
-    assert checker.inputs_digest(data) == recorded
+    recorded = checker.read_stamp(stamp)
+    assert recorded == checker.inputs_digests(data) and len(recorded["files"]) > 200
     snapshot = data / "snapshot" / SNAPSHOT_NAME
     snapshot.write_bytes(snapshot.read_bytes().replace(b"Danmarks", b"Danmarkz", 1))
-    assert checker.inputs_digest(data) != recorded
+    assert checker.changed_files(recorded, checker.inputs_digests(data)) == [f"snapshot/{SNAPSHOT_NAME}"]
+    # anything else (here the catalog) is the full check again
+    record = data / "catalog" / "indicators" / f"{INDICATOR}.yaml"
+    record.write_bytes(record.read_bytes() + b"\n")
+    assert checker.changed_files(recorded, checker.inputs_digests(data)) is None
+    record.write_bytes(record.read_bytes()[:-1])
+    # Frictionless reads the changed file again: a row that breaks the schema fails this check
+    # too, which reads only that file with Frictionless
+    message = _bad_schema_value(data)
+    assert checker.changed_files(recorded, checker.inputs_digests(data)) == [f"snapshot/{SNAPSHOT_NAME}"]
+    broken = check_data(data, "--stamp", str(stamp))
+    assert broken.returncode == 1 and message in broken.stderr, broken.stderr
+    assert not stamp.exists(), "a failing check leaves no stamp to skip the next one"
 
 
 def _extra_file(data: Path) -> str:
@@ -544,20 +557,34 @@ def _bad_json(data: Path) -> str:
     return f"{data / 'datapackage.json'}: cannot be read as JSON"
 
 
-PACKAGE_CASES = {"file not in the package": _extra_file, "resource without file": _lost_file,
-                 "value breaks the schema": _bad_schema_value, "package is not JSON": _bad_json}
+# Broken before Frictionless reads a row: the package itself or its list of files.
+STRUCTURE_CASES = {"file not in the package": _extra_file, "resource without file": _lost_file,
+                   "package is not JSON": _bad_json}
 
 
-@pytest.mark.parametrize("case", sorted(PACKAGE_CASES))
-def test_check_data_fails_the_build(data, case, tmp_path):
+def test_check_data_fails_the_build(data, tmp_path):
+    """The command: a row that breaks the schema exits 1 with the file and line, no traceback,
+    and no stamp left to skip the next check."""
     stamp = tmp_path / "stamp"
     stamp.write_text("a digest from an earlier passing check\n", encoding="utf-8")
-    message = PACKAGE_CASES[case](data)
+    message = _bad_schema_value(data)
     result = check_data(data, "--stamp", str(stamp))
     assert result.returncode == 1
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not stamp.exists(), "a failing check leaves no stamp to skip the next one"
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURE_CASES))
+def test_check_data_names_a_broken_package(data, case):
+    """The package's own problems, found by check_data.package_problems (the function the command
+    above reports from; called here without a process per case, ~3 core-seconds each)."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import check_data as checker  # noqa: E402  (scripts/ is not a package)
+
+    message = STRUCTURE_CASES[case](data)
+    problems = checker.package_problems(data)
+    assert any(message in p for p in problems), problems
 
 
 def test_a_broken_population_file_is_not_a_missing_per_1000_view(data):

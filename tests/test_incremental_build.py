@@ -6,7 +6,8 @@ built with `bash scripts/build_book.sh` (the incremental `make book`), one Sorø
 the copy's population_total.csv is changed, and it is built again. The second build must
 execute the notebook again because its input changed (not because anything else did),
 and the page must show the new value. A third build, after a row of the file is repeated,
-must fail on the data check and leave the page as it was. (That an unchanged notebook is not executed again is
+must fail on the data check (which, in an incremental build, has Frictionless read only the
+changed file) and leave the page as it was. (That an unchanged notebook is not executed again is
 tests/test_nbcache.py's job.)
 """
 from __future__ import annotations
@@ -105,6 +106,8 @@ def test_a_data_edit_reaches_the_page_in_an_incremental_build(tmp_path):
     new_html = page.read_text(encoding="utf-8")
     assert shown(new_html, new), f"stale page: {new} ({INDICATOR}, area {AREA}) is not on {page.name}"
     assert re.search(rf"{re.escape(NOTEBOOK)}\.ipynb: executed in .*input changed: .*{INDICATOR}\.csv", second), second[-2000:]
+    # the data check's Frictionless part reads only the edited file again (scripts/check_data.py)
+    assert "Frictionless read only the 1 changed file(s)" in second, second[-2000:]
 
     # A broken data file fails the build with the data check's message (file and line), and
     # no page is written from it: the check runs beside the notebook execution, but Sphinx

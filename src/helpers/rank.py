@@ -123,7 +123,10 @@ def population_by_year() -> dict[tuple[str, int], float]:
 # ------------------------------------------------------------------ rows
 def _mask(frame: pd.DataFrame, test) -> pd.Series:
     # A boolean Series even for an empty frame (an empty object Series would select columns).
-    return pd.Series([bool(test(str(c))) for c in frame["area_code"]], index=frame.index, dtype=bool)
+    # `test` runs once per distinct code: a frame has ~100 codes over thousands of rows.
+    codes = frame["area_code"].astype(str)
+    verdict = {code: bool(test(code)) for code in codes.unique()}
+    return pd.Series(codes.map(verdict).to_numpy(dtype=bool), index=frame.index, dtype=bool)
 
 
 def _usable(frame: pd.DataFrame, record) -> pd.DataFrame:
@@ -159,9 +162,11 @@ def _one_per_area(work: pd.DataFrame) -> pd.DataFrame:
     work["_source"] = _text_col(work, "publisher") + "\u0000" + _text_col(work, "table")
     muni = work.loc[_mask(work, is_municipality)]
     cover = muni.groupby(["period", "_source"])["area_code"].nunique()
-    work["_cover"] = [-int(cover.get((p, s), 0)) for p, s in zip(work["period"], work["_source"])]
+    keys = pd.MultiIndex.from_arrays([work["period"], work["_source"]])
+    work["_cover"] = -cover.reindex(keys).fillna(0).astype(int).to_numpy()
     kinds = _text_col(work, "source_kind")
-    work["_kind"] = [precedence(k) if k in SOURCE_KINDS else len(SOURCE_KINDS) for k in kinds]
+    ranks = {k: precedence(k) if k in SOURCE_KINDS else len(SOURCE_KINDS) for k in kinds.unique()}
+    work["_kind"] = kinds.map(ranks).astype(int)
     work["_retrieved"] = _text_col(work, "retrieved")
     work["_origin"] = _text_col(work, "origin")
     work = work.sort_values(["period", "area_code", "_cover", "_kind", "_retrieved", "_origin"],

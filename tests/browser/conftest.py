@@ -70,29 +70,51 @@ class PageWatch:
                 + [f"page error: {m}" for m in self.page_errors])
 
 
-def new_watch(browser, **context_args) -> tuple[object, PageWatch]:
-    """A fresh browser context (Danish locale) with the off-host guard and the error listeners;
-    returns (context, watch). The caller closes the context."""
-    context = browser.new_context(locale="da-DK", java_script_enabled=True, **context_args)
-    watch = PageWatch(page=None)
+class GuardedContext:
+    """A fresh browser context (Danish locale) that aborts every off-host request; each page
+    opened with watch_page() records the requests it made that were blocked, its console
+    errors and its uncaught errors. Several pages in one context share its HTTP cache."""
 
-    def route(route_obj):
+    def __init__(self, browser, **context_args):
+        self.context = browser.new_context(locale="da-DK", java_script_enabled=True, **context_args)
+        self._watches: list[PageWatch] = []  # the open pages'
+        self.context.route("**/*", self._route)
+
+    def _route(self, route_obj):
         url = route_obj.request.url
         host = urlsplit(url).hostname or ""
         # file: is the site opened from disk (tests/browser/test_explorer.py), never off-host
         if url.startswith(("data:", "blob:", "about:", "file:")) or host in LOOPBACK:
             route_obj.continue_()
-        else:
-            watch.blocked.append(url)
-            route_obj.abort()
+            return
+        try:
+            origin = route_obj.request.frame.page
+        except Exception:  # noqa: BLE001 - a worker's request has no frame: every open page sees it
+            origin = None
+        for watch in self._watches:
+            if origin is None or watch.page == origin:
+                watch.blocked.append(url)
+        route_obj.abort()
 
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(
-        f"{msg.text} ({msg.location.get('url', '')})"))
-    page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
-    watch.page = page
-    return context, watch
+    def watch_page(self) -> PageWatch:
+        """A new watched page in this context; close it (or the context) when done."""
+        page = self.context.new_page()
+        watch = PageWatch(page=page)
+        page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(
+            f"{msg.text} ({msg.location.get('url', '')})"))
+        page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
+        self._watches.append(watch)
+        page.on("close", lambda _page: self._watches.remove(watch))
+        return watch
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def new_watch(browser, **context_args) -> tuple[object, PageWatch]:
+    """A fresh guarded context with one watched page: (context, watch). The caller closes the context."""
+    guarded = GuardedContext(browser, **context_args)
+    return guarded.context, guarded.watch_page()
 
 
 @pytest.fixture()
@@ -111,8 +133,18 @@ def open_watch(browser):
 
 
 @pytest.fixture(scope="session")
-def site_facts(open_watch, site_url):
+def open_context(browser):
+    """GuardedContext(browser, **context_args) for tests that open several pages in one context."""
+    return lambda **context_args: GuardedContext(browser, **context_args)
+
+
+@pytest.fixture(scope="session")
+def site_facts(open_context, site_url):
     """Each page of the site measured once per viewport (tests/browser/facts.py), shared by the
     per-check tests of test_site.py and test_reader.py."""
     from facts import SiteFacts
-    return SiteFacts(open_watch, site_url)
+    facts = SiteFacts(open_context, site_url)
+    try:
+        yield facts
+    finally:
+        facts.close()

@@ -7,6 +7,15 @@ overflow, first screen, bytes), then what adds to it (the text copy, axe), then 
 it (every control of every chart, the first bound input). The tests stay separate and
 parametrized by page and check, and assert on these facts with the same thresholds.
 
+Each viewport keeps one browser context per pytest worker and opens each page in a new tab of
+it, with its own console, error and off-host records; the context's pages are closed after each
+visit. That costs about half of a fresh context per visit (1.6 -> 0.8 core-seconds on the
+2-core development machine), and measures the same: the off-host guard routes every request,
+and Playwright turns the HTTP cache off in a context with routing, so every visit fetches every
+file again and its bytes are a first visit's (checked against a fresh context on every page
+of the site, December 2026; test_reader.py::test_a_shared_context_fetches_every_file_again
+keeps checking one page).
+
 A measurement that raised is kept as its error text; the test that needs it fails with it.
 With pytest-xdist every check of a page runs on one worker (tests/conftest.py groups them by
 page), so each page is still visited once per viewport.
@@ -158,12 +167,14 @@ def _short(exc: BaseException) -> str:
 
 
 class SiteFacts:
-    """Lazily visits (page, viewport) once per session and keeps what was measured."""
+    """Lazily visits (page, viewport) once per session and keeps what was measured.
+    `open_context(viewport=...)` returns a conftest.GuardedContext."""
 
-    def __init__(self, open_watch, site_url: str):
-        self._open_watch = open_watch
+    def __init__(self, open_context, site_url: str):
+        self._open_context = open_context
         self._site_url = site_url
         self._cache: dict[tuple[str, str], Facts] = {}
+        self._shared: dict[str, object] = {}
 
     def get(self, name: str, viewport: str) -> Facts:
         key = (name, viewport)
@@ -171,10 +182,17 @@ class SiteFacts:
             self._cache[key] = self._visit(name, viewport)
         return self._cache[key]
 
+    def close(self) -> None:
+        for guarded in self._shared.values():
+            guarded.close()
+        self._shared.clear()
+
     def _visit(self, name: str, viewport: str) -> Facts:
         size = VIEWPORTS[viewport]
         facts = Facts(name=name, viewport=viewport, errors={})
-        context, watch = self._open_watch(viewport=size)
+        if viewport not in self._shared:
+            self._shared[viewport] = self._open_context(viewport=size)
+        watch = self._shared[viewport].watch_page()
         try:
             try:
                 page = open_page(watch, self._site_url, name)
@@ -230,4 +248,4 @@ class SiteFacts:
             facts["problems_after_flip"] = facts["problems_after_load"] + _problems_since(watch, seen)
             return facts
         finally:
-            context.close()
+            watch.page.close()

@@ -225,6 +225,36 @@ def test_first_visit_is_within_budget(site_facts, name):
         assert vega_embed == "undefined", f"{name} loads the chart bundle"
 
 
+RESOURCES_JS = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+    .map(e => [e.name, e.decodedBodySize, e.transferSize])"""
+
+
+def test_a_shared_context_fetches_every_file_again(open_context, site_url):
+    """tests/browser/facts.py visits every page of a viewport in one browser context; the bytes
+    test_first_visit_is_within_budget reads are a first visit's only because nothing comes from
+    a cache (the off-host guard routes every request, and Playwright turns the HTTP cache off in
+    a context with routing). Two visits of one chart page in one context: the second transfers
+    every file again and counts the same files and bytes as the first."""
+    from test_site import START_PAGE
+    guarded = open_context(viewport=DESKTOP)
+    visits = []
+    try:
+        for _ in range(2):
+            watch = guarded.watch_page()
+            page = open_page(watch, site_url, START_PAGE)
+            wait_for_charts(page)
+            page.wait_for_timeout(300)
+            visits.append(page.evaluate(RESOURCES_JS))
+            watch.page.close()
+    finally:
+        guarded.close()
+    first, second = visits
+    assert len(first) > 5, first
+    assert sorted(e[:2] for e in second) == sorted(e[:2] for e in first)
+    from_cache = [name for name, _size, transfer in second if not transfer]
+    assert not from_cache, f"the second visit took these from a cache: {from_cache}"
+
+
 def test_the_control_check_catches_a_dead_control_and_an_empty_state(page_watch, site_url):
     """CONTROLS_JS itself: a slider that changes nothing and a choice that empties the chart."""
     from test_site import START_PAGE, inject_chart
