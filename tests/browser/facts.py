@@ -4,17 +4,18 @@ Loading a page (and drawing its charts) is what the browser tests spend their ti
 page is opened once per viewport and every measurement is taken in that visit, in an order
 where no measurement disturbs a later one: first what reads the page as loaded (charts,
 overflow, first screen, bytes), then what adds to it (the text copy, axe), then what changes
-it (every control of every chart, the first bound input). The tests stay separate and
+it (every control of every chart, the first bound input; on an Udforsk page, every widget,
+tests/browser/test_explorer.py). The tests stay separate and
 parametrized by page and check, and assert on these facts with the same thresholds.
 
 Each viewport keeps one browser context per pytest worker and opens each page in a new tab of
-it, with its own console, error and off-host records; the context's pages are closed after each
-visit. That costs about half of a fresh context per visit (1.6 -> 0.8 core-seconds on the
-2-core development machine), and measures the same: the off-host guard routes every request,
-and Playwright turns the HTTP cache off in a context with routing, so every visit fetches every
-file again and its bytes are a first visit's (checked against a fresh context on every page
-of the site, December 2026; test_reader.py::test_a_shared_context_fetches_every_file_again
-keeps checking one page).
+it, with its own console, error and off-host records; the tab is closed after the visit. The
+theme, fonts and chart bundle then come from the context's cache, as on a reader's second page,
+which costs less than a fresh context per visit (the HTTP cache and the compiled scripts), and
+the bytes still are a first visit's: BYTES_JS sums each file's decoded size, which the browser
+reports for a file from the cache too (checked against a fresh context on every page of the
+site, December 2026; test_reader.py::test_a_shared_context_counts_a_first_visits_bytes keeps
+checking one page).
 
 A measurement that raised is kept as its error text; the test that needs it fails with it.
 With pytest-xdist every check of a page runs on one worker (tests/conftest.py groups them by
@@ -214,10 +215,15 @@ class SiteFacts:
             take("scripts_loaded", lambda: page.evaluate(
                 "typeof window.vegaEmbed === 'function' && typeof window.visionEmbed === 'function'"))
             facts["problems_after_load"] = watch.problems()
+            local_after_load = list(watch.local_missing)
             take("overflow", lambda: page.evaluate(OVERFLOW_JS, size["width"]))
             take("first_screen", lambda: page.evaluate(FIRST_SCREEN_JS))
             if viewport != "desktop":
                 return facts
+            explorer = page.locator(".vx-explorer").count() > 0
+            if explorer:  # an Udforsk page's widget runtime loads after the page: its bytes count
+                from test_explorer import wait_for_explorer
+                take("explorer_drawn", lambda: wait_for_explorer(page))
             page.wait_for_timeout(300)  # late requests count towards the first visit's bytes
             take("bytes", lambda: page.evaluate(BYTES_JS))
             # 2. what adds to the page (removed again / script only)
@@ -246,6 +252,15 @@ class SiteFacts:
                 from test_site import flip_first_binding
                 take("flip", lambda: flip_first_binding(page))
             facts["problems_after_flip"] = facts["problems_after_load"] + _problems_since(watch, seen)
+            # 4. an Udforsk explorer: every widget driven (tests/browser/test_explorer.py)
+            if explorer:
+                from test_explorer import explorer_visit
+                seen, local = _mark(watch), len(watch.local_missing)
+                take("explorer", lambda: explorer_visit(page, name))
+                if "explorer" in facts:
+                    missing = local_after_load + watch.local_missing[local:]
+                    facts["explorer"]["problems"] = (facts["problems_after_load"] + _problems_since(watch, seen)
+                                                     + [f"local load failed: {m}" for m in missing])
             return facts
         finally:
             watch.page.close()

@@ -11,9 +11,10 @@ the payload embedded in the page, not from the code that built it.
 
 From file:// each page is checked for what file:// can break (loading): it draws, and each
 kind of control changes the chart once; over http everything is driven. Over http each page is
-opened once (`http_visits`): the first-visit bytes and the slider names
-are read as soon as the explorer has drawn, then every control is driven; the three tests
-assert on that one visit (tests/conftest.py keeps a page's tests on one pytest-xdist worker).
+opened once, in the desktop visit that measures it for every other check too
+(tests/browser/facts.py): after that visit's reading of the page (bytes, axe, text), the slider
+names are read and every control is driven; the three tests here assert on that one visit
+(tests/conftest.py keeps a page's tests on one pytest-xdist worker).
 """
 from __future__ import annotations
 
@@ -49,18 +50,13 @@ def embedded_payload(name: str) -> dict:
 
 
 class Watch:
-    """404s / failed local loads on top of conftest's blocked requests and errors."""
+    """conftest's blocked requests and errors, and the local files that failed to load."""
 
     def __init__(self, page_watch):
         self.pw = page_watch
-        self.local_missing: list[str] = []
-        page = page_watch.page
-        page.on("response", lambda r: r.status >= 400 and self.local_missing.append(f"{r.status} {r.url}"))
-        page.on("requestfailed", lambda r: r.url not in page_watch.blocked
-                and self.local_missing.append(f"failed {r.url} ({r.failure})"))
 
     def problems(self) -> list[str]:
-        return self.pw.problems() + [f"local load failed: {m}" for m in self.local_missing]
+        return self.pw.problems() + [f"local load failed: {m}" for m in self.pw.local_missing]
 
 
 def chart_state(page) -> dict:
@@ -90,13 +86,17 @@ def wait_changed(page, before: dict, what: str) -> dict:
     return after
 
 
+def wait_for_explorer(page) -> None:
+    page.wait_for_function(
+        "() => { const r = document.querySelector('.vx-explorer'); return r && r.getAttribute('data-state') === 'done'; }",
+        timeout=TIMEOUT_MS)
+
+
 def open_explorer(page_watch, url: str) -> tuple[object, Watch]:
     watch = Watch(page_watch)
     page = page_watch.page
     page.goto(url, wait_until="load")
-    page.wait_for_function(
-        "() => { const r = document.querySelector('.vx-explorer'); return r && r.getAttribute('data-state') === 'done'; }",
-        timeout=TIMEOUT_MS)
+    wait_for_explorer(page)
     return page, watch
 
 
@@ -206,52 +206,51 @@ def pick_for_measure(payload: dict, key: str) -> tuple[int, int]:
     pytest.fail(f"the toggle offers {key!r} but no indicator/area of the payload can draw it")
 
 
-BYTES_JS = """() => performance.getEntriesByType('navigation')
-    .concat(performance.getEntriesByType('resource'))
-    .reduce((s, e) => s + (e.decodedBodySize || e.transferSize || 0), 0)"""
 HANDLE_NAMES_JS = ("() => ['.noUi-handle-lower', '.noUi-handle-upper'].map("
                    "s => Array.from(document.querySelectorAll(s)).map(h => h.getAttribute('aria-label')))")
 
 
-@pytest.fixture(scope="module")
-def http_visits(open_watch, site_url):
-    """name -> one visit over http: {"bytes", "handle_names", "drive_error", "problems"}; a step
-    that failed keeps its exception, raised again by the test that needs it."""
-    cache: dict[str, dict] = {}
+def explorer_visit(page, name: str) -> dict:
+    """What the http visit measures on an explorer page that has drawn: {"handle_names",
+    "drive_error"} (its first-visit bytes are the visit's own, read before axe); a step that failed keeps its exception, raised again by the
+    test that needs it. Called by tests/browser/facts.py in the page's one desktop visit, after
+    that visit's other measurements (which read the page and change none of its widgets)."""
+    found: dict = {}
+    try:
+        page.wait_for_selector(".noUi-handle-upper[aria-label]", timeout=TIMEOUT_MS)
+        found["handle_names"] = page.evaluate(HANDLE_NAMES_JS)
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        found["handle_names_error"] = exc
+    try:
+        drive(page, embedded_payload(name))
+    except BaseException as exc:  # noqa: BLE001 - pytest.fail inside drive() included
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        found["drive_error"] = exc
+    return found
 
+
+@pytest.fixture(scope="module")
+def http_visits(site_facts):
+    """name -> the explorer part of the page's desktop visit over http (tests/browser/facts.py):
+    first-visit bytes, slider names, every control driven, and "problems": what went wrong
+    while the page loaded and while the explorer was measured (axe's own reading of the
+    style sheets in between is left out, as for the charts' controls)."""
     def visit(name: str) -> dict:
-        if name in cache:
-            return cache[name]
-        found = cache[name] = {}
-        context, page_watch = open_watch()
-        try:
-            try:
-                page, watch = open_explorer(page_watch, site_url + name)
-            except BaseException as exc:  # noqa: BLE001 - every test of the page fails with it
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-                found["open_error"] = exc
-                return found
-            for key, step in (("bytes", lambda: page.evaluate(BYTES_JS)),
-                              ("handle_names", lambda: (
-                                  page.wait_for_selector(".noUi-handle-upper[aria-label]", timeout=TIMEOUT_MS),
-                                  page.evaluate(HANDLE_NAMES_JS))[1])):
-                try:
-                    found[key] = step()
-                except BaseException as exc:  # noqa: BLE001
-                    if isinstance(exc, KeyboardInterrupt):
-                        raise
-                    found[key + "_error"] = exc
-            try:
-                drive(page, embedded_payload(name))
-            except BaseException as exc:  # noqa: BLE001 - pytest.fail inside drive() included
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-                found["drive_error"] = exc
-            found["problems"] = watch.problems()
-            return found
-        finally:
-            context.close()
+        facts = site_facts.get(name, "desktop")
+        if facts.get("load_error"):
+            return {"open_error": AssertionError(f"{name}: the page did not load: {facts['load_error']}")}
+        if "explorer" not in facts:
+            return {"open_error": AssertionError(f"{name}: measuring the explorer failed: "
+                                                 f"{facts['errors'].get('explorer', 'not measured')}")}
+        found = dict(facts["explorer"])
+        if "bytes" in facts:
+            found["bytes"] = facts["bytes"][0]
+        else:
+            found["bytes_error"] = AssertionError(f"{name}: {facts['errors'].get('bytes', 'bytes not measured')}")
+        return found
     return visit
 
 
