@@ -220,8 +220,10 @@ class SiteFacts:
             take("first_screen", lambda: page.evaluate(FIRST_SCREEN_JS))
             if viewport != "desktop":
                 return facts
-            explorer = page.locator(".vx-explorer").count() > 0
-            if explorer:  # an Udforsk page's widget runtime loads after the page: its bytes count
+            # An Udforsk page carries its widgets' state; the widget runtime that draws them loads
+            # after the page (so its bytes count only once the explorer has drawn).
+            explorer = page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count() > 0
+            if explorer:
                 from test_explorer import wait_for_explorer
                 take("explorer_drawn", lambda: wait_for_explorer(page))
             page.wait_for_timeout(300)  # late requests count towards the first visit's bytes

@@ -244,7 +244,7 @@ def http_visits(site_facts):
             return {"open_error": AssertionError(f"{name}: the page did not load: {facts['load_error']}")}
         if "explorer" not in facts:
             return {"open_error": AssertionError(f"{name}: measuring the explorer failed: "
-                                                 f"{facts['errors'].get('explorer', 'not measured')}")}
+                                                 f"{facts['errors'].get('explorer', 'the page has no widget state')}")}
         found = dict(facts["explorer"])
         if "bytes" in facts:
             found["bytes"] = facts["bytes"][0]
