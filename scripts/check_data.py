@@ -75,7 +75,8 @@ def package_problems(data: Path, only: list[str] | None = None) -> list[str]:
     if only is None:
         report = frictionless.validate(str(path))
     else:
-        subset = dict(descriptor, resources=[r for r in resources if r.get("path") in set(only)])
+        wanted = set(only)
+        subset = dict(descriptor, resources=[r for r in resources if r.get("path") in wanted])
         report = frictionless.Package(subset, basepath=str(data)).validate()
     if not report.valid:
         for task in report.tasks:

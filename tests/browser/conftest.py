@@ -75,6 +75,10 @@ class PageWatch:
                 + [f"console error: {m}" for m in self.console_errors]
                 + [f"page error: {m}" for m in self.page_errors])
 
+    def local_problems(self, start: int = 0) -> list[str]:
+        """local_missing[start:], worded for an assertion message."""
+        return [f"local load failed: {m}" for m in self.local_missing[start:]]
+
 
 def off_host(url: str) -> bool:
     """A request that would leave the machine (file: is the site opened from disk)."""

@@ -215,16 +215,16 @@ class SiteFacts:
             take("scripts_loaded", lambda: page.evaluate(
                 "typeof window.vegaEmbed === 'function' && typeof window.visionEmbed === 'function'"))
             facts["problems_after_load"] = watch.problems()
-            local_after_load = list(watch.local_missing)
+            local_after_load = watch.local_problems()
             take("overflow", lambda: page.evaluate(OVERFLOW_JS, size["width"]))
             take("first_screen", lambda: page.evaluate(FIRST_SCREEN_JS))
             if viewport != "desktop":
                 return facts
             # An Udforsk page carries its widgets' state; the widget runtime that draws them loads
             # after the page (so its bytes count only once the explorer has drawn).
-            explorer = page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count() > 0
+            from test_explorer import STATE_MIME, wait_for_explorer
+            explorer = page.locator(f'script[type="{STATE_MIME}"]').count() > 0
             if explorer:
-                from test_explorer import wait_for_explorer
                 take("explorer_drawn", lambda: wait_for_explorer(page))
             page.wait_for_timeout(300)  # late requests count towards the first visit's bytes
             take("bytes", lambda: page.evaluate(BYTES_JS))
@@ -260,9 +260,8 @@ class SiteFacts:
                 seen, local = _mark(watch), len(watch.local_missing)
                 take("explorer", lambda: explorer_visit(page, name))
                 if "explorer" in facts:
-                    missing = local_after_load + watch.local_missing[local:]
                     facts["explorer"]["problems"] = (facts["problems_after_load"] + _problems_since(watch, seen)
-                                                     + [f"local load failed: {m}" for m in missing])
+                                                     + local_after_load + watch.local_problems(local))
             return facts
         finally:
             watch.page.close()

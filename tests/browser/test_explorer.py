@@ -56,7 +56,7 @@ class Watch:
         self.pw = page_watch
 
     def problems(self) -> list[str]:
-        return self.pw.problems() + [f"local load failed: {m}" for m in self.pw.local_missing]
+        return self.pw.problems() + self.pw.local_problems()
 
 
 def chart_state(page) -> dict:
@@ -212,9 +212,10 @@ HANDLE_NAMES_JS = ("() => ['.noUi-handle-lower', '.noUi-handle-upper'].map("
 
 def explorer_visit(page, name: str) -> dict:
     """What the http visit measures on an explorer page that has drawn: {"handle_names",
-    "drive_error"} (its first-visit bytes are the visit's own, read before axe); a step that failed keeps its exception, raised again by the
-    test that needs it. Called by tests/browser/facts.py in the page's one desktop visit, after
-    that visit's other measurements (which read the page and change none of its widgets)."""
+    "drive_error"} (its first-visit bytes are the visit's own, read before axe); a step that
+    failed keeps its exception, raised again by the test that needs it. Called by
+    tests/browser/facts.py in the page's one desktop visit, after that visit's other
+    measurements (which read the page and change none of its widgets)."""
     found: dict = {}
     try:
         page.wait_for_selector(".noUi-handle-upper[aria-label]", timeout=TIMEOUT_MS)
