@@ -70,6 +70,10 @@ class PageWatch:
     # local files that answered >= 400 or failed to load (test_explorer.py asserts on them)
     local_missing: list = field(default_factory=list)
 
+    def reset(self) -> None:
+        """Forget what was recorded (the tab is about to open another page)."""
+        self.blocked, self.console_errors, self.page_errors, self.local_missing = [], [], [], []
+
     def problems(self) -> list[str]:
         return ([f"blocked off-host request: {u}" for u in self.blocked]
                 + [f"console error: {m}" for m in self.console_errors]

@@ -8,14 +8,16 @@ it (every control of every chart, the first bound input; on an Udforsk page, eve
 tests/browser/test_explorer.py). The tests stay separate and
 parametrized by page and check, and assert on these facts with the same thresholds.
 
-Each viewport keeps one browser context per pytest worker and opens each page in a new tab of
-it, with its own console, error and off-host records; the tab is closed after the visit. The
-theme, fonts and chart bundle then come from the context's cache, as on a reader's second page,
-which costs less than a fresh context per visit (the HTTP cache and the compiled scripts), and
-the bytes still are a first visit's: BYTES_JS sums each file's decoded size, which the browser
-reports for a file from the cache too (checked against a fresh context on every page of the
-site, December 2026; test_reader.py::test_a_shared_context_counts_a_first_visits_bytes keeps
-checking one page).
+Each viewport keeps one browser context and one tab per pytest worker. A visit goes to
+about:blank first (which ends everything the previous page still had running), then empties the
+tab's console, error and off-host records and opens the page. The theme, fonts and chart bundle
+then come from the context's cache, as on a reader's second page, and the tab's renderer process
+is reused: a new tab per visit cost about 0.9 core-seconds more, most of it starting a renderer
+(measured on 6 pages, December 2026). The bytes still are a first visit's: BYTES_JS sums each
+file's decoded size, which the browser reports for a file from the cache too (checked against a
+fresh context on every page of the site, December 2026;
+test_reader.py::test_a_shared_context_counts_a_first_visits_bytes keeps checking one page). A
+page that failed to load closes its tab; the next visit opens a new one.
 
 A measurement that raised is kept as its error text; the test that needs it fails with it.
 With pytest-xdist every check of a page runs on one worker (tests/conftest.py groups them by
@@ -176,6 +178,7 @@ class SiteFacts:
         self._site_url = site_url
         self._cache: dict[tuple[str, str], Facts] = {}
         self._shared: dict[str, object] = {}
+        self._tabs: dict[str, object] = {}
 
     def get(self, name: str, viewport: str) -> Facts:
         key = (name, viewport)
@@ -187,18 +190,33 @@ class SiteFacts:
         for guarded in self._shared.values():
             guarded.close()
         self._shared.clear()
+        self._tabs.clear()
+
+    def _tab(self, viewport: str):
+        """The viewport's tab, on about:blank with empty records (a PageWatch)."""
+        if viewport not in self._shared:
+            self._shared[viewport] = self._open_context(viewport=VIEWPORTS[viewport])
+        watch = self._tabs.get(viewport)
+        if watch is not None and not watch.page.is_closed():
+            try:
+                watch.page.goto("about:blank")
+            except Exception:  # noqa: BLE001 - a tab the last page left unusable: a new one
+                watch.page.close()
+        if watch is None or watch.page.is_closed():
+            watch = self._tabs[viewport] = self._shared[viewport].watch_page()
+        watch.reset()
+        return watch
 
     def _visit(self, name: str, viewport: str) -> Facts:
         size = VIEWPORTS[viewport]
         facts = Facts(name=name, viewport=viewport, errors={})
-        if viewport not in self._shared:
-            self._shared[viewport] = self._open_context(viewport=size)
-        watch = self._shared[viewport].watch_page()
+        watch = self._tab(viewport)
         try:
             try:
                 page = open_page(watch, self._site_url, name)
                 facts["chart_count"] = wait_for_charts(page)
             except BaseException as exc:  # noqa: BLE001 - reported by every test of the page
+                watch.page.close()
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 facts["load_error"] = _short(exc)
@@ -263,5 +281,6 @@ class SiteFacts:
                     facts["explorer"]["problems"] = (facts["problems_after_load"] + _problems_since(watch, seen)
                                                      + local_after_load + watch.local_problems(local))
             return facts
-        finally:
+        except BaseException:
             watch.page.close()
+            raise

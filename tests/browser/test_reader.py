@@ -254,6 +254,36 @@ def test_a_shared_context_counts_a_first_visits_bytes(open_context, site_url):
     assert sorted(e[:2] for e in second) == sorted(e[:2] for e in first)
 
 
+LEFTOVERS_JS = """() => {
+    // what a page could still be doing when the next visit starts: an error on leaving, a
+    // request that never returns, a request for a file that is not there
+    window.addEventListener('pagehide', () => console.error('vision-test: left over from the last page'));
+    fetch('/vision-test-missing-' + Date.now() + '.json');
+    return true; }"""
+
+
+def test_a_reused_tab_starts_each_visit_with_empty_records(open_context, site_url):
+    """tests/browser/facts.py opens every page of a viewport in one tab. What the last page
+    still does as the tab moves on (an error logged on leaving, a request for a missing file)
+    belongs to no later visit: each visit's records start empty, in the same tab."""
+    from facts import SiteFacts
+    from test_site import START_PAGE
+    site = SiteFacts(open_context, site_url)
+    try:
+        first = site.get(START_PAGE, "narrow")
+        assert first["problems_after_load"] == [], first["problems_after_load"]
+        tab = site._tabs["narrow"]
+        assert tab.page.evaluate(LEFTOVERS_JS)
+        second = site.get("intro.html", "narrow")
+        assert site._tabs["narrow"] is tab and not tab.page.is_closed(), "the visit opened a new tab"
+        assert "load_error" not in second, second.get("load_error")
+        assert second["problems_after_load"] == [] and tab.local_missing == [], (
+            second["problems_after_load"], tab.local_missing)
+        assert tab.page.url == site_url + "intro.html"
+    finally:
+        site.close()
+
+
 def test_the_control_check_catches_a_dead_control_and_an_empty_state(page_watch, site_url):
     """CONTROLS_JS itself: a slider that changes nothing and a choice that empties the chart."""
     from test_site import START_PAGE, inject_chart
