@@ -503,7 +503,11 @@ def check_data(data: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def test_check_data_passes_on_the_real_data(data, tmp_path):
+    """The command as the incremental build runs it (--stamp): the full check, the skipped
+    check, the partial check and its failure."""
     stamp = tmp_path / "stamp"
+    # a stamp this version cannot read (an older one) means the full check
+    stamp.write_text("a digest from an earlier passing check\n", encoding="utf-8")
     result = check_data(data, "--stamp", str(stamp))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("check_data: ok: datapackage.json is valid")
@@ -531,6 +535,7 @@ def test_check_data_passes_on_the_real_data(data, tmp_path):
     assert checker.changed_files(recorded, checker.inputs_digests(data)) == [f"snapshot/{SNAPSHOT_NAME}"]
     broken = check_data(data, "--stamp", str(stamp))
     assert broken.returncode == 1 and message in broken.stderr, broken.stderr
+    assert "Traceback" not in broken.stderr, broken.stderr
     assert not stamp.exists(), "a failing check leaves no stamp to skip the next one"
 
 
@@ -557,32 +562,21 @@ def _bad_json(data: Path) -> str:
     return f"{data / 'datapackage.json'}: cannot be read as JSON"
 
 
-# Broken before Frictionless reads a row: the package itself or its list of files.
-STRUCTURE_CASES = {"file not in the package": _extra_file, "resource without file": _lost_file,
-                   "package is not JSON": _bad_json}
+# The package itself or its list of files broken, and (read by Frictionless in the full check,
+# as the strict build runs it) a row that breaks the schema. The command's exit code, message and
+# stamp on a failure are test_check_data_passes_on_the_real_data's.
+PACKAGE_CASES = {"file not in the package": _extra_file, "resource without file": _lost_file,
+                 "package is not JSON": _bad_json, "a row breaks the schema": _bad_schema_value}
 
 
-def test_check_data_fails_the_build(data, tmp_path):
-    """The command: a row that breaks the schema exits 1 with the file and line, no traceback,
-    and no stamp left to skip the next check."""
-    stamp = tmp_path / "stamp"
-    stamp.write_text("a digest from an earlier passing check\n", encoding="utf-8")
-    message = _bad_schema_value(data)
-    result = check_data(data, "--stamp", str(stamp))
-    assert result.returncode == 1
-    assert message in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
-    assert not stamp.exists(), "a failing check leaves no stamp to skip the next one"
-
-
-@pytest.mark.parametrize("case", sorted(STRUCTURE_CASES))
+@pytest.mark.parametrize("case", sorted(PACKAGE_CASES))
 def test_check_data_names_a_broken_package(data, case):
-    """The package's own problems, found by check_data.package_problems (the function the command
-    above reports from; called here without a process per case, ~3 core-seconds each)."""
+    """The package's problems, found by check_data.package_problems over every resource (the
+    function the command reports from; called here without a process per case)."""
     sys.path.insert(0, str(REPO / "scripts"))
     import check_data as checker  # noqa: E402  (scripts/ is not a package)
 
-    message = STRUCTURE_CASES[case](data)
+    message = PACKAGE_CASES[case](data)
     problems = checker.package_problems(data)
     assert any(message in p for p in problems), problems
 
