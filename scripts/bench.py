@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per build/execution figure (default 3)")
     parser.add_argument("--test-repeats", type=int, default=None, help="runs of make test (default: --repeats)")
     parser.add_argument("--no-tests", action="store_true", help="leave out the test suite")
-    parser.add_argument("--jobs", type=int, default=None, help="VISION_JOBS for the builds (default: one per CPU)")
+    parser.add_argument("--jobs", type=int, default=None, help="VISION_JOBS for the builds (default: one kernel more than the CPUs)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary clone and logs")
     parser.add_argument("--output", default=str(ROOT / "_build" / "bench.json"))
     args = parser.parse_args(argv)

@@ -10,7 +10,7 @@
 #      Udforsk pages (scripts/vendor_widgets.py); check data/ (scripts/check_data.py), beside
 #      step 3: a failed check stops the build before step 4
 #   3. scripts/nbcache.py: bring the jupyter-cache in _build/.jupyter_cache up to date,
-#      executing notebooks in parallel (VISION_JOBS, default one per CPU). A notebook is
+#      executing notebooks in parallel (VISION_JOBS, default one more than the CPUs). A notebook is
 #      executed again when its code, a file it read (data, catalog, helpers) or the
 #      environment changed; see the docstring of scripts/nbcache.py.
 #   4. jupyter-book build . -W --keep-going (warnings are errors; myst-nb takes every
@@ -49,8 +49,12 @@ CHECK_LOG="$(mktemp)"
 trap 'rm -f "$CHECK_LOG"' EXIT
 nice -n 10 "$PY" scripts/check_data.py "${CHECK_ARGS[@]}" > "$CHECK_LOG" 2>&1 &
 check_pid=$!
-# The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512).
-"$PY" scripts/vendor_widgets.py
+# The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512), also
+# beside the execution: only Sphinx reads it (html_extra_path), and it waits for it below.
+VENDOR_LOG="$(mktemp)"
+trap 'rm -f "$CHECK_LOG" "$VENDOR_LOG"' EXIT
+"$PY" scripts/vendor_widgets.py > "$VENDOR_LOG" 2>&1 &
+vendor_pid=$!
 FAILED_STAMP=_build/.last-build-failed
 SPHINX_ARGS=(-W --keep-going)
 if [ "$MODE" = strict ]; then
@@ -71,6 +75,14 @@ touch "$FAILED_STAMP"   # removed again only when everything below succeeds
 exec_status=0
 # Notebooks in the table of contents and under chapters/ (nbval tests all of those).
 "$PY" scripts/nbcache.py "${NBCACHE_ARGS[@]}" || exec_status=$?
+vendor_status=0
+wait "$vendor_pid" || vendor_status=$?
+cat "$VENDOR_LOG"
+if [ "$vendor_status" -ne 0 ]; then
+  echo "build_book: FAILED ($MODE): scripts/vendor_widgets.py could not vendor the widget runtime (above); Sphinx was not run" >&2
+  wait "$check_pid" || true
+  exit 1
+fi
 data_status=0
 wait "$check_pid" || data_status=$?
 if [ "$data_status" -ne 0 ]; then

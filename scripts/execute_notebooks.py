@@ -6,7 +6,7 @@ change, run this and commit the notebooks.
 
 Execution goes through the book's cache (scripts/nbcache.py): notebooks whose cached
 execution is still valid (same code, same input files, same environment) are not run
-again, the others run in parallel (`--jobs`, default one per CPU). After `make book` this
+again, the others run in parallel (`--jobs`, default one kernel more than the CPUs). After `make book` this
 is therefore nearly instant. `--fresh` ignores the cache and executes everything.
 
 Output is deterministic: running it twice gives byte-identical files.
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--check", action="store_true", help="report notebooks whose stored outputs are stale")
     parser.add_argument("--fresh", action="store_true", help="execute every notebook, ignoring cached executions")
-    parser.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: VISION_JOBS or one per CPU)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="parallel kernels (default: VISION_JOBS or one more than the CPUs)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     notebooks = find_notebooks(args.paths)
