@@ -355,7 +355,7 @@ def table(result: dict) -> str:
     lines.append("")
     lines.append(f"machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gb']} GB, Python {m['python']}, "
                  f"load average at start {m['load_average_start'][0]:.1f}, at end {m['load_average_end'][0]:.1f}; "
-                 f"workers: {result['jobs']}; commit {result['commit'][:10]}")
+                 f"kernels per build: {result['jobs']}; commit {result['commit'][:10]}")
     return "\n".join(lines)
 
 
