@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: `make test`.
-#   1. Debian chromium (for the browser tests) and the venv
+#   1. Debian chromium (for the browser tests), axe-core and the venv, installed side by side
 #   2. the strict book build (the browser tests need _build/html): empties the cache and
 #      executes every notebook afresh, in parallel (scripts/nbcache.py --force).
 #      At the same time, pytest runs the tests that do not need the build (phase 1), at a
@@ -29,20 +29,32 @@ START=$(date +%s.%N)
 # nbval may only use notebook executions made after this moment (see step 3).
 SINCE=$(date +%s)
 
-bash scripts/ensure_chromium.sh || { echo "run_tests: chromium is missing"; echo "0 passed, 1 failed"; exit 1; }
-bash scripts/ensure_venv.sh || { echo "run_tests: could not set up .venv"; echo "0 passed, 1 failed"; exit 1; }
-PY="$ROOT/.venv/bin/python"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+# Set-up, the three side by side: installing chromium (apt) and axe-core (npm) mostly waits for
+# the network and the disk, creating the venv (pip) keeps one CPU busy.
+bash scripts/ensure_chromium.sh > "$WORK/chromium.log" 2>&1 &
+chromium_pid=$!
 # axe-core for the accessibility browser test (pinned in tests/browser/axe/package-lock.json).
+axe_pid=
 if [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
-  (cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error) \
-    || { echo "run_tests: could not install axe-core from npm"; echo "0 passed, 1 failed"; exit 1; }
+  (cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error) > "$WORK/axe.log" 2>&1 &
+  axe_pid=$!
 fi
+setup_failed=
+bash scripts/ensure_venv.sh || setup_failed="could not set up .venv"
+wait "$chromium_pid" || setup_failed="${setup_failed:+$setup_failed; }chromium is missing"
+cat "$WORK/chromium.log"
+if [ -n "$axe_pid" ]; then
+  wait "$axe_pid" || setup_failed="${setup_failed:+$setup_failed; }could not install axe-core from npm"
+  cat "$WORK/axe.log"
+fi
+if [ -n "$setup_failed" ]; then echo "run_tests: $setup_failed"; echo "0 passed, 1 failed"; exit 1; fi
+PY="$ROOT/.venv/bin/python"
 
 mkdir -p _build
 RESULTS="$ROOT/_build/test-results.xml"
 rm -f "$RESULTS"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
 PYTEST=("$PY" -m pytest -p no:cacheprovider -rfEs -n "${VISION_JOBS:-auto}" --dist loadgroup --no-loadscope-reorder)
 
 # Phase 1 (background, beside the build): the tests that need no build. Only unit tests;
