@@ -46,13 +46,12 @@ PY="$ROOT/.venv/bin/python"
 CHECK_ARGS=()
 if [ "$MODE" != strict ]; then CHECK_ARGS=(--stamp _build/.check_data.digests.json); fi
 CHECK_LOG="$(mktemp)"
-trap 'rm -f "$CHECK_LOG"' EXIT
+VENDOR_LOG="$(mktemp)"
+trap 'rm -f "$CHECK_LOG" "$VENDOR_LOG"' EXIT
 nice -n 10 "$PY" scripts/check_data.py "${CHECK_ARGS[@]}" > "$CHECK_LOG" 2>&1 &
 check_pid=$!
 # The widget runtime of the "Udforsk" pages (npm tarballs checked against pinned sha512), also
 # beside the execution: only Sphinx reads it (html_extra_path), and it waits for it below.
-VENDOR_LOG="$(mktemp)"
-trap 'rm -f "$CHECK_LOG" "$VENDOR_LOG"' EXIT
 "$PY" scripts/vendor_widgets.py > "$VENDOR_LOG" 2>&1 &
 vendor_pid=$!
 FAILED_STAMP=_build/.last-build-failed

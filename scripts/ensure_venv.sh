@@ -21,13 +21,13 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   # 2026). --compile-bytecode because pip compiles too, and a process run with
   # PYTHONDONTWRITEBYTECODE (as here) would otherwise compile every import on every start.
   # Where uv cannot be had or fails, pip does the same install.
-  if (cd "$ROOT" && "$VENV/bin/python" -m pip install -qq --disable-pip-version-check "uv==$UV_VERSION" \
-        && "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --compile-bytecode \
-             -r requirements.txt -c constraints.txt); then
-    :
-  else
+  PIP=("$VENV/bin/python" -m pip install -qq --disable-pip-version-check)
+  REQUIREMENTS=(-r requirements.txt -c constraints.txt)
+  cd "$ROOT"
+  if ! { "${PIP[@]}" "uv==$UV_VERSION" \
+         && "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --compile-bytecode "${REQUIREMENTS[@]}"; }; then
     echo "ensure_venv: uv $UV_VERSION could not install requirements.txt (above); installing with pip"
-    (cd "$ROOT" && "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -r requirements.txt -c constraints.txt)
+    "${PIP[@]}" "${REQUIREMENTS[@]}"
   fi
   echo "$WANT" > "$STAMP"
 fi

@@ -42,11 +42,12 @@ if [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
   axe_pid=$!
 fi
 setup_failed=
-bash scripts/ensure_venv.sh || setup_failed="could not set up .venv"
-wait "$chromium_pid" || setup_failed="${setup_failed:+$setup_failed; }chromium is missing"
+failed_setup() { setup_failed="${setup_failed:+$setup_failed; }$1"; }
+bash scripts/ensure_venv.sh || failed_setup "could not set up .venv"
+wait "$chromium_pid" || failed_setup "chromium is missing"
 cat "$WORK/chromium.log"
 if [ -n "$axe_pid" ]; then
-  wait "$axe_pid" || setup_failed="${setup_failed:+$setup_failed; }could not install axe-core from npm"
+  wait "$axe_pid" || failed_setup "could not install axe-core from npm"
   cat "$WORK/axe.log"
 fi
 if [ -n "$setup_failed" ]; then echo "run_tests: $setup_failed"; echo "0 passed, 1 failed"; exit 1; fi
