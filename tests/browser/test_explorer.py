@@ -49,16 +49,6 @@ def embedded_payload(name: str) -> dict:
     return payloads[0]
 
 
-class Watch:
-    """conftest's blocked requests and errors, and the local files that failed to load."""
-
-    def __init__(self, page_watch):
-        self.pw = page_watch
-
-    def problems(self) -> list[str]:
-        return self.pw.problems() + self.pw.local_problems()
-
-
 def chart_state(page) -> dict:
     return page.evaluate("""() => {
         const r = document.querySelector('.vx-explorer');
@@ -92,12 +82,17 @@ def wait_for_explorer(page) -> None:
         timeout=TIMEOUT_MS)
 
 
-def open_explorer(page_watch, url: str) -> tuple[object, Watch]:
-    watch = Watch(page_watch)
+def open_explorer(page_watch, url: str):
+    """The page of `page_watch` at `url`, once its explorer has drawn."""
     page = page_watch.page
     page.goto(url, wait_until="load")
     wait_for_explorer(page)
-    return page, watch
+    return page
+
+
+def all_problems(page_watch) -> list[str]:
+    """conftest's blocked requests and errors, and the local files that failed to load."""
+    return page_watch.problems() + page_watch.local_problems()
 
 
 def select_areas(page, labels: list[str]) -> None:
@@ -273,9 +268,9 @@ def test_explorer_over_http(http_visits, name):
 
 @pytest.mark.parametrize("name", explorer_pages())
 def test_explorer_from_file(page_watch, name):
-    page, watch = open_explorer(page_watch, (HTML_DIR / name).as_uri())
+    page = open_explorer(page_watch, (HTML_DIR / name).as_uri())
     drive(page, embedded_payload(name), thorough=False)
-    assert watch.problems() == []
+    assert all_problems(page_watch) == []
 
 
 def test_widget_runtime_only_on_explorer_pages(html_dir):
@@ -297,7 +292,7 @@ def test_own_renderer_draws_when_vegaembed_is_absent(page_watch, site_url):
     # vega-bundle.js assigns window.vegaEmbed; this keeps it undefined for the whole visit
     page.add_init_script("Object.defineProperty(window, 'vegaEmbed', {get() { return undefined; }, "
                          "set(v) {}, configurable: false});")
-    page, watch = open_explorer(page_watch, site_url + name)
+    page = open_explorer(page_watch, site_url + name)
     state = chart_state(page)
     assert state["renderer"] == "own" and state["marks"] > 0, state
     payload = embedded_payload(name)
@@ -311,7 +306,7 @@ def test_own_renderer_draws_when_vegaembed_is_absent(page_watch, site_url):
     select_areas(page, [labels[a2]])
     after = wait_changed(page, state, "SelectMultiple, own renderer")
     assert after["renderer"] == "own" and after["marks"] > 0 and after["svg"] != state["svg"]
-    assert watch.problems() == []
+    assert all_problems(page_watch) == []
 
 
 EXPLORER_PAGE_BUDGET = 6_000_000  # issue #12: the theme's series for all 98 municipalities + widget runtime
